@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Raw devices: what a source (the sysfs walk, later libudev) hands to the
+ * class probes. A probe reads a raw device only through the nd_raw_*
+ * helpers below, so it works the same whatever the source.
+ *
+ * Return conventions (as sd-device): 0 or a length on success, -ENOENT when
+ * the thing is absent (normal, silent), another -errno on a real error. The
+ * helpers already report real errors as a warning naming the file, so a
+ * probe treats every negative value as "absent" unless it cares why.
+ */
+#ifndef ND_SOURCE_H
+#define ND_SOURCE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct nd_root;
+struct nd_arena;
+struct nd_dev;
+typedef struct nd_raw nd_raw;
+
+/* What a source implements. All paths are relative to the device's
+ * directory unless named root_*, which are relative to the root
+ * ("sys/class/fc_host/host5", "proc/net/vlan/config"). */
+typedef struct nd_source_ops {
+    /* File content, at most ND_ATTR_MAX bytes, NUL-terminated in buf (size
+     * ND_ATTR_MAX + 1). Length, -ENOENT, or -errno (not yet reported). */
+    int (*read)(nd_raw *raw, const char *rel, char *buf);
+    int (*root_read)(nd_raw *raw, const char *path, char *buf);
+    /* Target of the link rel as a root-relative path ("sys/bus/…"),
+     * malloc'd; -ENOENT when not a link or not resolving inside the root. */
+    int (*link)(nd_raw *raw, const char *rel, char **target);
+    /* Entries of directory rel (without "." and ".."), malloc'd array of
+     * malloc'd names, sorted bytewise. */
+    int (*list)(nd_raw *raw, const char *rel, char ***names, size_t *n);
+    bool (*exists)(nd_raw *raw, const char *rel);
+    bool (*root_exists)(nd_raw *raw, const char *path);
+} nd_source_ops;
+
+struct nd_raw {
+    const nd_source_ops *ops;
+    struct nd_root *root;
+    struct nd_arena *arena;     /* the model's: probes put strings here */
+    const char *path;           /* "sys/devices/…" (root-relative) */
+    const char *syspath;        /* "/sys/devices/…" (as the kernel names it) */
+    const char *sysname;        /* last component of path */
+    const char *subsystem;      /* "pci", "usb", "scsi_host", "net" … */
+    int dirfd;                  /* sysfs source: O_PATH fd of the device dir */
+    void *source;               /* the source's own data */
+    /* loaded on first use */
+    char *uevent;               /* KEY=VALUE lines */
+    char *udevdb;               /* the udev database entry's lines */
+    bool uevent_loaded, udevdb_loaded;
+};
+
+/* Cleaned attribute (DESIGN §13) into buf (size ND_ATTR_MAX + 1). */
+int nd_raw_attr(nd_raw *raw, const char *rel, char *buf);
+/* The same, copied into the arena; NULL when absent or unreadable. */
+const char *nd_raw_attr_str(nd_raw *raw, const char *rel);
+/* Attribute parsed as an unsigned number in `base` (16 accepts "0x").
+ * -EINVAL (reported, naming the file) when it is not a number. */
+int nd_raw_attr_ulong(nd_raw *raw, const char *rel, int base, unsigned long *out);
+/* A root-relative file, cleaned like an attribute. */
+int nd_raw_root_attr(nd_raw *raw, const char *path, char *buf);
+/* Link target as "/sys/…" (arena) or its last component; NULL if absent. */
+const char *nd_raw_link(nd_raw *raw, const char *rel);
+const char *nd_raw_link_name(nd_raw *raw, const char *rel);
+bool nd_raw_exists(nd_raw *raw, const char *rel);
+bool nd_raw_root_exists(nd_raw *raw, const char *path);
+/* Sorted entries of a subdirectory; free with nd_strv_free. */
+int nd_raw_list(nd_raw *raw, const char *rel, char ***names, size_t *n);
+void nd_strv_free(char **v, size_t n);
+/* A KEY from the device's uevent file, or NULL. */
+const char *nd_raw_uevent(nd_raw *raw, const char *key);
+/* A property from the device's udev database entry, or NULL (an empty
+ * value counts as absent). */
+const char *nd_raw_prop(nd_raw *raw, const char *key);
+/* Report a bad value: "warning: <syspath>/<rel>: <why>". */
+void nd_raw_warn(nd_raw *raw, const char *rel, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void nd_raw_release(nd_raw *raw);   /* frees the lazily loaded parts */
+
+/* ---- probes --------------------------------------------------------------- */
+enum {
+    ND_PROBE_OK = 0,     /* dev filled */
+    ND_PROBE_SKIP = 1,   /* not a device of this class (silent) */
+    ND_PROBE_DROP = -1,  /* cannot be modelled (the probe warned) */
+};
+
+typedef struct nd_probe {
+    const char *subsystem;      /* raw->subsystem given to the probe */
+    const char *dir;            /* where its entries are, below sys/ */
+    int strip;                  /* components from an entry's target up to
+                                   the device dir (scsi_host: 2) */
+    int (*probe)(nd_raw *raw, struct nd_dev *dev);
+} nd_probe;
+
+/* In claim order (DESIGN §13): a path claimed twice is modelled once. */
+extern const nd_probe nd_probes[];
+extern const size_t nd_nprobes;
+
+/* The root device's capability from sys/class/dmi/id (backends/computer.c). */
+void nd_probe_computer(nd_raw *root_raw, struct nd_dev *dev);
+
+/* The probes, one file each (backends/<class>.c). */
+int nd_probe_pci(nd_raw *raw, struct nd_dev *dev);
+int nd_probe_usb(nd_raw *raw, struct nd_dev *dev);
+
+/* Names from the id databases (backends/ids.c); NULL when unknown.
+ * Thread-safe. */
+const char *nd_ids_pci_vendor(unsigned vendor);
+const char *nd_ids_pci_device(unsigned vendor, unsigned device);
+const char *nd_ids_usb_vendor(unsigned vendor);
+const char *nd_ids_usb_product(unsigned vendor, unsigned product);
+
+#endif

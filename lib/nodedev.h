@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libnodedev — the devices of a Linux host, from sysfs, in the XML of the
+ * host-device proposal.
+ *
+ * Conventions (DESIGN.md §7):
+ *  - counts and lists return -1 on error, with ndGetLastError() set;
+ *  - lists fill at most `max` names, in byte order; the caller frees each;
+ *  - a capability query matches nested capabilities too ("fc", "80211");
+ *  - a device handle stays safe after its device is gone: calls on it then
+ *    fail with ND_ERR_NO_DEVICE;
+ *  - one connection may be used by several threads at once.
+ */
+#ifndef NODEDEV_H
+#define NODEDEV_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define ND_VERSION "0.1.0"
+
+typedef struct ndConnect ndConnect;
+typedef ndConnect *ndConnectPtr;
+typedef struct ndNodeDevice ndNodeDevice;
+typedef ndNodeDevice *ndNodeDevicePtr;
+
+/* Error codes (ndError.code). */
+enum ndErrorCode {
+    ND_ERR_OK = 0,
+    ND_ERR_INTERNAL,      /* a bug or an allocation failure */
+    ND_ERR_INVALID_ARG,   /* NULL or malformed argument */
+    ND_ERR_NO_DEVICE,     /* no device of that name or key (any more) */
+    ND_ERR_SYSTEM,        /* an operating-system call failed (see errno_value) */
+    ND_ERR_NO_ROOT,       /* the root directory cannot be opened or has no sys/ */
+    ND_ERR_XML,           /* XML could not be written or parsed */
+    ND_ERR_UNSUPPORTED,   /* operation not possible on this device or source */
+};
+
+typedef struct ndError {
+    int code;             /* enum ndErrorCode */
+    int errno_value;      /* errno behind ND_ERR_SYSTEM, else 0 */
+    const char *message;  /* human readable, names the device/file and reason */
+} ndError;
+
+/* The last error of the calling thread, or NULL if the last call succeeded.
+ * Valid until the thread's next nodedev call. */
+const ndError *ndGetLastError(void);
+
+/* Flags for ndConnectOpen. */
+enum ndConnectFlags {
+    ND_CONNECT_QUIET = 1 << 0,   /* no warnings on stderr (still counted) */
+};
+
+/* Open a connection on `root` (a directory holding sys/, optionally proc/
+ * and run/udev/data/); NULL or "/" is the live host. Scans once. */
+ndConnectPtr ndConnectOpen(const char *root, unsigned int flags);
+int ndConnectClose(ndConnectPtr conn);
+/* Rescan the root. Existing handles stay valid. 0 or -1. */
+int ndConnectRefresh(ndConnectPtr conn);
+/* How many warnings (unreadable files, unnamable devices …) the last scan
+ * gave. */
+int ndConnectNumOfWarnings(ndConnectPtr conn);
+
+int ndNodeNumOfDevices(ndConnectPtr conn, unsigned int flags);
+int ndNodeListDevices(ndConnectPtr conn, char **names, int maxnames,
+                      unsigned int flags);
+int ndNodeNumOfDevicesByCap(ndConnectPtr conn, const char *cap,
+                            unsigned int flags);
+int ndNodeListDevicesByCap(ndConnectPtr conn, const char *cap, char **names,
+                           int maxnames, unsigned int flags);
+int ndNodeNumOfDevicesByBus(ndConnectPtr conn, const char *bus,
+                            unsigned int flags);
+int ndNodeListDevicesByBus(ndConnectPtr conn, const char *bus, char **names,
+                           int maxnames, unsigned int flags);
+
+ndNodeDevicePtr ndNodeDeviceLookupByName(ndConnectPtr conn, const char *name);
+ndNodeDevicePtr ndNodeDeviceLookupByKey(ndConnectPtr conn, const char *key);
+int ndNodeDeviceFree(ndNodeDevicePtr dev);
+
+/* Getters: the string stays valid until the next call on `dev` or its
+ * free. NULL with ND_ERR_NO_DEVICE once the device is gone; NULL without an
+ * error where the device has no such field (parent of computer, driver). */
+const char *ndNodeDeviceGetName(ndNodeDevicePtr dev);
+const char *ndNodeDeviceGetKey(ndNodeDevicePtr dev);
+const char *ndNodeDeviceGetParent(ndNodeDevicePtr dev);   /* parent's key */
+const char *ndNodeDeviceGetPath(ndNodeDevicePtr dev);     /* /sys/devices/... */
+const char *ndNodeDeviceGetDriver(ndNodeDevicePtr dev);
+
+/* The device's <device> XML; the caller frees it with free(). */
+char *ndNodeDeviceDumpXML(ndNodeDevicePtr dev, unsigned int flags);
+/* Every device as one <devices> document; the caller frees it. */
+char *ndConnectDumpAllXML(ndConnectPtr conn, unsigned int flags);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
