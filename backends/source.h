@@ -24,10 +24,10 @@ typedef struct nd_raw nd_raw;
  * directory unless named root_*, which are relative to the root
  * ("sys/class/fc_host/host5", "proc/net/vlan/config"). */
 typedef struct nd_source_ops {
-    /* File content, at most ND_ATTR_MAX bytes, NUL-terminated in buf (size
-     * ND_ATTR_MAX + 1). Length, -ENOENT, or -errno (not yet reported). */
-    int (*read)(nd_raw *raw, const char *rel, char *buf);
-    int (*root_read)(nd_raw *raw, const char *path, char *buf);
+    /* File content, at most max bytes, NUL-terminated in buf (size
+     * max + 1). Length, -ENOENT, or -errno (not yet reported). */
+    int (*read)(nd_raw *raw, const char *rel, char *buf, size_t max);
+    int (*root_read)(nd_raw *raw, const char *path, char *buf, size_t max);
     /* Target of the link rel as a root-relative path ("sys/bus/…"),
      * malloc'd; -ENOENT when not a link or not resolving inside the root. */
     int (*link)(nd_raw *raw, const char *rel, char **target);
@@ -113,5 +113,26 @@ const char *nd_ids_pci_vendor(unsigned vendor);
 const char *nd_ids_pci_device(unsigned vendor, unsigned device);
 const char *nd_ids_usb_vendor(unsigned vendor);
 const char *nd_ids_usb_product(unsigned vendor, unsigned product);
+
+/* How a bus names its vendor and product: the id database's lookups and
+ * the device's own string attributes (USB: "manufacturer", "product";
+ * NULL: none). */
+struct nd_node;
+typedef struct nd_id_names {
+    const char *(*vendor)(unsigned vendor);
+    const char *(*product)(unsigned vendor, unsigned product);
+    const char *vendor_attr, *product_attr;
+} nd_id_names;
+/* Appends <vendor id="DEC">name</vendor><product id="DEC">name</product>
+ * to bus (DESIGN §5, §13): each name from the udev database
+ * (ID_VENDOR_FROM_DATABASE, ID_MODEL_FROM_DATABASE), else names' id
+ * database, else the device's own attribute; vendor and product fall back
+ * separately; nothing known → empty element (backends/ids.c). */
+void nd_bus_add_ids(nd_raw *raw, struct nd_node *bus, const nd_id_names *names,
+                    unsigned long vendor, unsigned long product);
+/* A hex id the device's name needs ("vendor", "idVendor",
+ * "bInterfaceNumber"): true with *out set, else warns "cannot name the
+ * device" naming the file, and the probe drops the device. */
+bool nd_probe_id(nd_raw *raw, const char *rel, unsigned long *out);
 
 #endif

@@ -129,6 +129,13 @@ int nd_root_open_dir(const nd_root *r, const char *path);
  * which the caller reports.
  */
 int nd_read_raw(int dirfd, const char *rel, char *buf);
+/* The same with a size of one's own (buf holds max + 1) and, with follow,
+ * symlinks followed as long as they stay below dirfd. */
+int nd_read_file(int dirfd, const char *rel, bool follow, char *buf, size_t max);
+/* Whether path (root-relative) resolves below the root. */
+bool nd_root_exists(const nd_root *r, const char *path);
+/* A directory below dirfd opened for reading its entries. -errno. */
+int nd_root_opendir(int dirfd, const char *rel, bool follow);
 /* An attribute value from nd_read_raw's buffer, cleaned as DESIGN §13 says:
  * the first line, cut at the first NUL, trailing whitespace stripped. */
 void nd_attr_clean(char *buf);

@@ -1,0 +1,201 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* What probes call to read a raw device, whatever the source: one way to
+ * read an attribute, one way to report a bad one. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "internal.h"
+
+#define ND_UDEVDB_MAX (64 * 1024)   /* a database entry with many links */
+
+void nd_raw_warn(nd_raw *raw, const char *rel, const char *fmt, ...)
+{
+    char why[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, sizeof(why), fmt, ap);
+    va_end(ap);
+    nd_warn(raw->root, "%s%s%s: %s", raw->syspath ? raw->syspath : "",
+            rel ? "/" : "", rel ? rel : "", why);
+}
+
+/* Real errors are reported here once; "absent" stays silent. */
+static int nd_raw_checked(nd_raw *raw, const char *rel, int r)
+{
+    if (r < 0 && r != -ENOENT)
+        nd_raw_warn(raw, rel, "cannot read: %s", strerror(-r));
+    return r;
+}
+
+int nd_raw_attr(nd_raw *raw, const char *rel, char *buf)
+{
+    int r = nd_raw_checked(raw, rel, raw->ops->read(raw, rel, buf, ND_ATTR_MAX));
+    if (r < 0)
+        return r;
+    nd_attr_clean(buf);
+    return (int)strlen(buf);
+}
+
+const char *nd_raw_attr_str(nd_raw *raw, const char *rel)
+{
+    char buf[ND_ATTR_MAX + 1];
+    if (nd_raw_attr(raw, rel, buf) < 0)
+        return NULL;
+    return nd_arena_strdup(raw->arena, buf);
+}
+
+int nd_raw_attr_ulong(nd_raw *raw, const char *rel, int base, unsigned long *out)
+{
+    char buf[ND_ATTR_MAX + 1];
+    int r = nd_raw_attr(raw, rel, buf);
+    if (r < 0)
+        return r;
+    const char *s = buf;
+    if (base == 16 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+        s += 2;
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(s, &end, base);
+    /* strtoul would take "-1" and leading blanks: a value is digits only */
+    if (!*s || *s == '-' || *s == '+' || *s == ' ' || *end || errno) {
+        nd_raw_warn(raw, rel, "not a %s number: \"%.40s\"",
+                    base == 16 ? "hex" : "decimal", buf);
+        return -EINVAL;
+    }
+    *out = v;
+    return 0;
+}
+
+int nd_raw_root_attr(nd_raw *raw, const char *path, char *buf)
+{
+    int r = raw->ops->root_read(raw, path, buf, ND_ATTR_MAX);
+    if (r < 0 && r != -ENOENT)
+        nd_warn(raw->root, "/%s: cannot read: %s", path, strerror(-r));
+    if (r < 0)
+        return r;
+    nd_attr_clean(buf);
+    return (int)strlen(buf);
+}
+
+const char *nd_raw_link(nd_raw *raw, const char *rel)
+{
+    char *target;
+    if (nd_raw_checked(raw, rel, raw->ops->link(raw, rel, &target)) < 0)
+        return NULL;
+    const char *s = nd_arena_printf(raw->arena, "/%s", target);
+    free(target);
+    return s;
+}
+
+const char *nd_raw_link_name(nd_raw *raw, const char *rel)
+{
+    const char *t = nd_raw_link(raw, rel);
+    return t ? strrchr(t, '/') + 1 : NULL;
+}
+
+bool nd_raw_exists(nd_raw *raw, const char *rel)
+{
+    return raw->ops->exists(raw, rel);
+}
+
+bool nd_raw_root_exists(nd_raw *raw, const char *path)
+{
+    return raw->ops->root_exists(raw, path);
+}
+
+int nd_raw_list(nd_raw *raw, const char *rel, char ***names, size_t *n)
+{
+    *names = NULL;
+    *n = 0;
+    return nd_raw_checked(raw, rel, raw->ops->list(raw, rel, names, n));
+}
+
+void nd_strv_free(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+/* The value of KEY in "prefixKEY=VALUE" lines, copied into the arena. */
+static const char *nd_lines_get(nd_raw *raw, const char *text, const char *prefix,
+                                const char *key)
+{
+    size_t plen = strlen(prefix), klen = strlen(key);
+    for (const char *l = text; l && *l;) {
+        const char *end = strchrnul(l, '\n');
+        if ((size_t)(end - l) > plen + klen && strncmp(l, prefix, plen) == 0 &&
+            strncmp(l + plen, key, klen) == 0 && l[plen + klen] == '=') {
+            const char *v = l + plen + klen + 1;
+            size_t vlen = (size_t)(end - v);
+            char *s = nd_arena_alloc(raw->arena, vlen + 1);
+            memcpy(s, v, vlen);
+            return s;
+        }
+        l = *end ? end + 1 : NULL;
+    }
+    return NULL;
+}
+
+const char *nd_raw_uevent(nd_raw *raw, const char *key)
+{
+    if (!raw->uevent_loaded) {
+        char buf[ND_ATTR_MAX + 1];
+        raw->uevent_loaded = true;
+        /* uevent is capped like any attribute (DESIGN §13) */
+        if (nd_raw_checked(raw, "uevent", raw->ops->read(raw, "uevent", buf, ND_ATTR_MAX)) >= 0)
+            raw->uevent = strdup(buf);
+    }
+    return nd_lines_get(raw, raw->uevent, "", key);
+}
+
+/* The udev database entry udev itself would use (DESIGN §13). */
+static void nd_raw_load_udevdb(nd_raw *raw)
+{
+    char id[ND_ATTR_MAX + 64];
+    const char *major = nd_raw_uevent(raw, "MAJOR");
+    const char *minor = nd_raw_uevent(raw, "MINOR");
+    char ifindex[ND_ATTR_MAX + 1];
+    if (major && minor)
+        snprintf(id, sizeof(id), "%c%s:%s",
+                 strcmp(raw->subsystem, "block") == 0 ? 'b' : 'c', major, minor);
+    else if (strcmp(raw->subsystem, "net") == 0 &&
+             nd_raw_attr(raw, "ifindex", ifindex) > 0)
+        snprintf(id, sizeof(id), "n%s", ifindex);
+    else
+        snprintf(id, sizeof(id), "+%s:%s", raw->subsystem, raw->sysname);
+    if (strchr(id, '/'))
+        return;   /* a hostile MAJOR must not pick another file */
+    char path[sizeof(id) + 32];
+    snprintf(path, sizeof(path), "run/udev/data/%s", id);
+    char *buf = malloc(ND_UDEVDB_MAX + 1);
+    if (!buf)
+        return;
+    int r = raw->ops->root_read(raw, path, buf, ND_UDEVDB_MAX);
+    if (r >= 0) {
+        raw->udevdb = buf;
+        return;
+    }
+    if (r != -ENOENT)
+        nd_warn(raw->root, "/%s: cannot read: %s", path, strerror(-r));
+    free(buf);
+}
+
+const char *nd_raw_prop(nd_raw *raw, const char *key)
+{
+    if (!raw->udevdb_loaded) {
+        raw->udevdb_loaded = true;
+        nd_raw_load_udevdb(raw);
+    }
+    const char *v = nd_lines_get(raw, raw->udevdb, "E:", key);
+    return v && *v ? v : NULL;
+}
+
+void nd_raw_release(nd_raw *raw)
+{
+    free(raw->uevent);
+    free(raw->udevdb);
+    raw->uevent = raw->udevdb = NULL;
+    raw->uevent_loaded = raw->udevdb_loaded = false;
+}

@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The sysfs source: walks <root>/sys through the root fd (backends/root.c).
+ * The only source that can read a fixture; needs no udevd or libudev. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "internal.h"
+#include "sysfs.h"
+
+static int sysfs_read(nd_raw *raw, const char *rel, char *buf, size_t max)
+{
+    return nd_read_file(raw->dirfd, rel, false, buf, max);
+}
+
+/* Root-level files (DMI through sys/class/dmi/id, proc/…, the udev
+ * database) may sit behind symlinks, as long as they stay in the root. */
+static int sysfs_root_read(nd_raw *raw, const char *path, char *buf, size_t max)
+{
+    return nd_read_file(raw->root->fd, path, true, buf, max);
+}
+
+static int sysfs_link(nd_raw *raw, const char *rel, char **target)
+{
+    return nd_root_resolve_link(raw->root, raw->dirfd, raw->path, rel, target);
+}
+
+static int nd_cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int nd_sysfs_list_dir(int dirfd, const char *rel, bool follow, char ***names,
+                      size_t *n)
+{
+    int fd = nd_root_opendir(dirfd, rel, follow);
+    if (fd < 0)
+        return fd;
+    DIR *dir = fdopendir(fd);
+    if (!dir) {
+        int e = errno;
+        close(fd);
+        return -e;
+    }
+    size_t cap = 16, count = 0;
+    char **v = malloc(cap * sizeof(*v));
+    struct dirent *de;
+    while (v && (de = readdir(dir))) {
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+            continue;
+        if (count == cap) {
+            char **nv = realloc(v, (cap *= 2) * sizeof(*v));
+            if (!nv) {
+                nd_strv_free(v, count);
+                v = NULL;
+                break;
+            }
+            v = nv;
+        }
+        if (!(v[count] = strdup(de->d_name)))
+            break;
+        count++;
+    }
+    closedir(dir);
+    if (!v)
+        return -ENOMEM;
+    qsort(v, count, sizeof(*v), nd_cmp_str);
+    *names = v;
+    *n = count;
+    return 0;
+}
+
+static int sysfs_list(nd_raw *raw, const char *rel, char ***names, size_t *n)
+{
+    return nd_sysfs_list_dir(raw->dirfd, rel, false, names, n);
+}
+
+/* Links such as phy80211 climb above the device dir: resolve from the root. */
+static bool sysfs_exists(nd_raw *raw, const char *rel)
+{
+    char path[4096];
+    if ((size_t)snprintf(path, sizeof(path), "%s/%s", raw->path, rel) >= sizeof(path))
+        return false;
+    return nd_root_exists(raw->root, path);
+}
+
+static bool sysfs_root_exists(nd_raw *raw, const char *path)
+{
+    return nd_root_exists(raw->root, path);
+}
+
+const nd_source_ops nd_sysfs_ops = {
+    .read = sysfs_read,
+    .root_read = sysfs_root_read,
+    .link = sysfs_link,
+    .list = sysfs_list,
+    .exists = sysfs_exists,
+    .root_exists = sysfs_root_exists,
+};
+
+/* Drop `strip` trailing components of path, in place. */
+static bool nd_path_strip(char *path, int strip)
+{
+    while (strip-- > 0) {
+        char *slash = strrchr(path, '/');
+        if (!slash)
+            return false;
+        *slash = '\0';
+    }
+    return true;
+}
+
+int nd_sysfs_enumerate(nd_root *root, nd_found_fn found, void *ctx)
+{
+    for (size_t p = 0; p < nd_nprobes; p++) {
+        const nd_probe *probe = &nd_probes[p];
+        char dir[256];
+        snprintf(dir, sizeof(dir), "sys/%s", probe->dir);
+        char **names;
+        size_t n;
+        int r = nd_sysfs_list_dir(root->fd, dir, true, &names, &n);
+        if (r == -ENOENT)
+            continue;          /* no such bus or class on this host */
+        if (r < 0) {
+            nd_warn(root, "/%s: cannot list: %s", dir, strerror(-r));
+            continue;
+        }
+        int dirfd = nd_root_open_dir(root, dir);
+        for (size_t i = 0; dirfd >= 0 && i < n; i++) {
+            char *target;
+            /* an entry that does not resolve inside the root is absent */
+            if (nd_root_resolve_link(root, dirfd, dir, names[i], &target) < 0)
+                continue;
+            if (nd_path_strip(target, probe->strip) &&
+                strncmp(target, "sys/devices/", 12) == 0)
+                found(ctx, target, probe);
+            free(target);
+        }
+        if (dirfd >= 0)
+            close(dirfd);
+        nd_strv_free(names, n);
+    }
+    return 0;
+}

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Connections: a root plus the model of its last scan. A refresh builds a
+ * new model aside and swaps it in under the write lock, so readers never
+ * see a half-built one. */
+#include <stdlib.h>
+#include <string.h>
+#include "internal.h"
+
+ndConnectPtr ndConnectOpen(const char *root, unsigned int flags)
+{
+    nd_error_clear();
+    if (flags & ~(unsigned)ND_CONNECT_QUIET) {
+        nd_error(ND_ERR_INVALID_ARG, "ndConnectOpen: unknown flags 0x%x", flags);
+        return NULL;
+    }
+    ndConnect *c = calloc(1, sizeof(*c));
+    if (!c) {
+        nd_error(ND_ERR_INTERNAL, "out of memory");
+        return NULL;
+    }
+    if (nd_root_open(&c->root, root, flags & ND_CONNECT_QUIET) < 0) {
+        free(c);
+        return NULL;
+    }
+    pthread_rwlock_init(&c->lock, NULL);
+    c->model = nd_scan(&c->root);
+    if (!c->model) {
+        ndConnectClose(c);
+        return NULL;
+    }
+    return c;
+}
+
+int ndConnectClose(ndConnectPtr conn)
+{
+    nd_error_clear();
+    if (!conn)
+        return nd_error(ND_ERR_INVALID_ARG, "ndConnectClose: no connection");
+    nd_model_free(conn->model);
+    nd_root_close(&conn->root);
+    pthread_rwlock_destroy(&conn->lock);
+    free(conn);
+    return 0;
+}
+
+int ndConnectRefresh(ndConnectPtr conn)
+{
+    nd_error_clear();
+    if (!conn)
+        return nd_error(ND_ERR_INVALID_ARG, "ndConnectRefresh: no connection");
+    nd_model *fresh = nd_scan(&conn->root);
+    if (!fresh)
+        return -1;
+    pthread_rwlock_wrlock(&conn->lock);
+    nd_model *old = conn->model;
+    conn->model = fresh;
+    conn->generation++;
+    pthread_rwlock_unlock(&conn->lock);
+    nd_model_free(old);
+    return 0;
+}
+
+int ndConnectNumOfWarnings(ndConnectPtr conn)
+{
+    nd_error_clear();
+    if (!conn)
+        return nd_error(ND_ERR_INVALID_ARG, "ndConnectNumOfWarnings: no connection");
+    pthread_rwlock_rdlock(&conn->lock);
+    int n = (int)conn->model->warnings;
+    pthread_rwlock_unlock(&conn->lock);
+    return n;
+}
