@@ -134,7 +134,8 @@ nd_model *nd_scan(nd_root *root)
     nd_scan_ctx c = { .m = m, .claimed = xmlHashCreate(1024) };
     nd_sysfs_enumerate(root, nd_scan_found, &c);
     xmlHashFree(c.claimed, NULL);
-    qsort(c.found, c.nfound, sizeof(*c.found), nd_cmp_found);
+    if (c.nfound)
+        qsort(c.found, c.nfound, sizeof(*c.found), nd_cmp_found);
 
     m->devs = malloc((c.nfound + 1) * sizeof(*m->devs));
     xmlHashTablePtr by_path = xmlHashCreate((int)c.nfound * 2 + 16);
