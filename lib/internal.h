@@ -156,6 +156,17 @@ char *nd_xml_devices(const nd_model *m);
  * NULL only when out of memory. */
 char *nd_xml_clean_text(const char *s);
 
+/* ---- writes (backends/write.c): NPIV and driver detach only ---------- */
+/* Write data to the root-relative attribute path, opened write-only below
+ * the root. 0, or -1 with an error naming the file and the reason. */
+int nd_root_write(const nd_root *r, const char *path, const char *data);
+/* Tests inject kernel errors here: a hook returning -errno makes the write
+ * fail with that errno before anything is written; 0 lets it through. */
+typedef int (*nd_write_hook_fn)(const char *path, const char *data, void *ctx);
+void nd_test_set_write_hook(nd_write_hook_fn hook, void *ctx);
+/* Poll done(ctx) until true (0) or timeout_ms passes (-ETIMEDOUT). */
+int nd_wait_until(bool (*done)(void *ctx), void *ctx, int timeout_ms);
+
 /* ---- raw devices and the source (backends/source.h) ------------------ */
 #include "../backends/source.h"
 
