@@ -6,9 +6,9 @@
 const nd_probe nd_probes[] = {
     { "pci", "bus/pci/devices", 0, nd_probe_pci },
     { "usb", "bus/usb/devices", 0, nd_probe_usb },
+    { "scsi_host", "class/scsi_host", 2, nd_probe_scsi_host },
+    { "scsi", "bus/scsi/devices", 0, nd_probe_scsi },
     /* Next, in this order, as their probes land:
-     *   { "scsi_host", "class/scsi_host", 2, nd_probe_scsi_host },
-     *   { "scsi", "bus/scsi/devices", 0, nd_probe_scsi },
      *   { "net", "class/net", 0, nd_probe_net }, */
 };
 

@@ -106,6 +106,16 @@ void nd_probe_computer(nd_raw *root_raw, struct nd_dev *dev);
 /* The probes, one file each (backends/<class>.c). */
 int nd_probe_pci(nd_raw *raw, struct nd_dev *dev);
 int nd_probe_usb(nd_raw *raw, struct nd_dev *dev);
+int nd_probe_scsi_host(nd_raw *raw, struct nd_dev *dev);
+int nd_probe_scsi(nd_raw *raw, struct nd_dev *dev);
+
+/* WWNs (backends/wwn.c): 16 hex digits, "0x" optional, any case. */
+#define ND_WWN_BUF 17   /* 16 lowercase hex digits + NUL */
+/* s as 16 lowercase hex digits in out; -EINVAL when s is not a WWN. */
+int nd_wwn_normalize(const char *s, char out[ND_WWN_BUF]);
+/* Whether s is the kernel's "not known" (zero of any width, or all ones),
+ * as fc_host prints for a fabric it has not logged in to. */
+bool nd_wwn_is_unknown(const char *s);
 
 /* Names from the id databases (backends/ids.c); NULL when unknown.
  * Thread-safe. */

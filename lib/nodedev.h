@@ -76,6 +76,13 @@ int ndNodeListDevicesByBus(ndConnectPtr conn, const char *bus, char **names,
 
 ndNodeDevicePtr ndNodeDeviceLookupByName(ndConnectPtr conn, const char *name);
 ndNodeDevicePtr ndNodeDeviceLookupByKey(ndConnectPtr conn, const char *key);
+/* The SCSI host whose Fibre Channel address is wwnn/wwpn (an HBA port or
+ * a vHBA). Each WWN is 16 hex digits, any case, "0x" optional. NULL with
+ * ND_ERR_INVALID_ARG when a WWN is malformed, ND_ERR_NO_DEVICE when no
+ * host has that address. Free the handle with ndNodeDeviceFree. */
+ndNodeDevicePtr ndNodeDeviceLookupSCSIHostByWWN(ndConnectPtr conn,
+                                                const char *wwnn,
+                                                const char *wwpn);
 int ndNodeDeviceFree(ndNodeDevicePtr dev);
 
 /* Getters: the string stays valid until the next call on `dev` or its
