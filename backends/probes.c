@@ -8,8 +8,7 @@ const nd_probe nd_probes[] = {
     { "usb", "bus/usb/devices", 0, nd_probe_usb },
     { "scsi_host", "class/scsi_host", 2, nd_probe_scsi_host },
     { "scsi", "bus/scsi/devices", 0, nd_probe_scsi },
-    /* Next, in this order, as their probes land:
-     *   { "net", "class/net", 0, nd_probe_net }, */
+    { "net", "class/net", 0, nd_probe_net },
 };
 
 const size_t nd_nprobes = sizeof(nd_probes) / sizeof(nd_probes[0]);

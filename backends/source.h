@@ -108,6 +108,7 @@ int nd_probe_pci(nd_raw *raw, struct nd_dev *dev);
 int nd_probe_usb(nd_raw *raw, struct nd_dev *dev);
 int nd_probe_scsi_host(nd_raw *raw, struct nd_dev *dev);
 int nd_probe_scsi(nd_raw *raw, struct nd_dev *dev);
+int nd_probe_net(nd_raw *raw, struct nd_dev *dev);
 
 /* WWNs (backends/wwn.c): 16 hex digits, "0x" optional, any case. */
 #define ND_WWN_BUF 17   /* 16 lowercase hex digits + NUL */
