@@ -258,12 +258,16 @@ const char *nd_ids_usb_product(unsigned vendor, unsigned product)
 
 bool nd_probe_id(nd_raw *raw, const char *rel, unsigned long *out)
 {
-    int rc = nd_raw_attr_ulong(raw, rel, 16, out);
-    if (rc >= 0)
+    /* one warning per bad id, saying both what is wrong and what follows */
+    char buf[ND_ATTR_MAX + 1];
+    int rc = nd_raw_attr(raw, rel, buf);
+    if (rc >= 0 && nd_parse_ulong(buf, 16, out) == 0)
         return true;
-    nd_raw_warn(raw, rel, "cannot name the device: %s",
-                rc == -ENOENT ? "no such attribute" :
-                rc == -EINVAL ? "not a hex number" : strerror(-rc));
+    if (rc >= 0)
+        nd_raw_warn(raw, rel, "cannot name the device: not a hex number: \"%.40s\"", buf);
+    else
+        nd_raw_warn(raw, rel, "cannot name the device: %s",
+                    rc == -ENOENT ? "no such attribute" : strerror(-rc));
     return false;
 }
 

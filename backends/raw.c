@@ -45,25 +45,34 @@ const char *nd_raw_attr_str(nd_raw *raw, const char *rel)
     return nd_arena_strdup(raw->arena, buf);
 }
 
+int nd_parse_ulong(const char *s, int base, unsigned long *out)
+{
+    if (base == 16 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+        s += 2;
+    /* strtoul would take "-1", "+1" and leading blanks: a value is digits */
+    if (!((*s >= '0' && *s <= '9') ||
+          (base == 16 && ((*s >= 'a' && *s <= 'f') || (*s >= 'A' && *s <= 'F')))))
+        return -EINVAL;
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(s, &end, base);
+    if (*end || errno)
+        return -EINVAL;
+    *out = v;
+    return 0;
+}
+
 int nd_raw_attr_ulong(nd_raw *raw, const char *rel, int base, unsigned long *out)
 {
     char buf[ND_ATTR_MAX + 1];
     int r = nd_raw_attr(raw, rel, buf);
     if (r < 0)
         return r;
-    const char *s = buf;
-    if (base == 16 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
-        s += 2;
-    char *end;
-    errno = 0;
-    unsigned long v = strtoul(s, &end, base);
-    /* strtoul would take "-1" and leading blanks: a value is digits only */
-    if (!*s || *s == '-' || *s == '+' || *s == ' ' || *end || errno) {
+    if (nd_parse_ulong(buf, base, out) < 0) {
         nd_raw_warn(raw, rel, "not a %s number: \"%.40s\"",
                     base == 16 ? "hex" : "decimal", buf);
         return -EINVAL;
     }
-    *out = v;
     return 0;
 }
 

@@ -61,6 +61,9 @@ const char *nd_raw_attr_str(nd_raw *raw, const char *rel);
 /* Attribute parsed as an unsigned number in `base` (16 accepts "0x").
  * -EINVAL (reported, naming the file) when it is not a number. */
 int nd_raw_attr_ulong(nd_raw *raw, const char *rel, int base, unsigned long *out);
+/* Digits only (base 16 takes an optional 0x), no sign or blanks: 0 or
+ * -EINVAL. Pure, so the fuzzers can reach it. */
+int nd_parse_ulong(const char *s, int base, unsigned long *out);
 /* A root-relative file, cleaned like an attribute. */
 int nd_raw_root_attr(nd_raw *raw, const char *path, char *buf);
 /* Link target as "/sys/…" (arena) or its last component; NULL if absent. */

@@ -62,6 +62,10 @@ void nd_warn(nd_root *r, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
+    /* file names and values come from the tree: no terminal escapes */
+    for (char *c = msg; *c; c++)
+        if ((unsigned char)*c < 0x20 || *c == 0x7f)
+            *c = '?';
     /* one write per line, so concurrent warnings do not interleave */
     fprintf(stderr, "nodedev: warning: %s\n", msg);
 }
