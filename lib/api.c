@@ -5,12 +5,6 @@
 #include <string.h>
 #include "internal.h"
 
-struct ndNodeDevice {
-    ndConnect *conn;
-    char *key;          /* what the handle stands for: survives refreshes */
-    char *value;        /* the last getter's answer */
-};
-
 typedef bool (*nd_filter)(const nd_dev *d, const char *arg);
 
 static bool nd_filter_all(const nd_dev *d, const char *arg)

@@ -180,4 +180,12 @@ struct ndConnect {
 
 nd_model *nd_scan(nd_root *root);   /* backends/scan.c */
 
+/* A device handle (lib/api.c): it stands for a key, not a model entry, so
+ * it survives refreshes; backends/detach.c looks devices up by it too. */
+struct ndNodeDevice {
+    ndConnect *conn;
+    char *key;          /* what the handle stands for */
+    char *value;        /* the last getter's answer */
+};
+
 #endif

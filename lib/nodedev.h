@@ -94,6 +94,48 @@ const char *ndNodeDeviceGetParent(ndNodeDevicePtr dev);   /* parent's key */
 const char *ndNodeDeviceGetPath(ndNodeDevicePtr dev);     /* /sys/devices/... */
 const char *ndNodeDeviceGetDriver(ndNodeDevicePtr dev);
 
+/* Flags for ndNodeDeviceDetach. */
+enum ndDetachFlags {
+    /* Detach even though other devices of the PCI device's IOMMU group are
+     * still bound to host drivers (a VM cannot be given the group then;
+     * the caller takes care of them), or the USB device is a hub. */
+    ND_DETACH_FORCE = 1 << 0,
+};
+
+/*
+ * Take the host kernel driver off a device so it can be passed through to
+ * a virtual machine (DESIGN §9). Writes below the connection's root, so it
+ * needs the rights to write sysfs (root on a live host).
+ *
+ * PCI function: binds it to the stub `driver` ("vfio-pci" when NULL, or
+ * "pci-stub") through driver_override, the current driver's unbind and
+ * drivers_probe, and checks that the stub bound it. A device already on
+ * that stub is left as it is. Refused (nothing written) when the stub
+ * driver is not loaded, or when another member of the IOMMU group is still
+ * bound to a host driver, unless ND_DETACH_FORCE.
+ *
+ * USB device: unbinds the driver of each of its interfaces (libusb on the
+ * live host, the interfaces' driver/unbind on any other root); `driver`
+ * must be NULL. Hubs are refused unless ND_DETACH_FORCE.
+ *
+ * Other devices: ND_ERR_UNSUPPORTED. On success the connection is
+ * refreshed, so the device's driver shows the new binding. 0, or -1 with
+ * an error naming the device, the file and the reason; when a step fails
+ * after the host driver was already unbound, the message says how to give
+ * the device back (ndNodeDeviceReAttach).
+ */
+int ndNodeDeviceDetach(ndNodeDevicePtr dev, const char *driver, unsigned int flags);
+
+/*
+ * Give a detached device back to the host: PCI: clear driver_override,
+ * unbind the stub, let the kernel probe its driver; USB: let the kernel
+ * probe a driver for each interface without one. Keeps no state, so it
+ * works from another process than the one that detached. The driver the
+ * device ends with (or none) is what ndNodeDeviceGetDriver then shows.
+ * flags must be 0. 0 or -1.
+ */
+int ndNodeDeviceReAttach(ndNodeDevicePtr dev, unsigned int flags);
+
 /* The device's <device> XML; the caller frees it with free(). */
 char *ndNodeDeviceDumpXML(ndNodeDevicePtr dev, unsigned int flags);
 /* Every device as one <devices> document; the caller frees it. */
