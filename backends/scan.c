@@ -11,7 +11,6 @@
 #include <string.h>
 #include <unistd.h>
 #include "internal.h"
-#include "sysfs.h"
 
 typedef struct nd_found {
     char *path;                 /* root-relative, arena */
@@ -47,10 +46,11 @@ static int nd_cmp_found(const void *a, const void *b)
     return strcmp(((const nd_found *)a)->path, ((const nd_found *)b)->path);
 }
 
-static void nd_raw_init(nd_raw *raw, nd_root *root, nd_arena *arena)
+static void nd_raw_init(nd_raw *raw, nd_source *src, nd_root *root, nd_arena *arena)
 {
     memset(raw, 0, sizeof(*raw));
-    raw->ops = &nd_sysfs_ops;
+    raw->ops = src->ops;
+    raw->source = src;
     raw->root = root;
     raw->arena = arena;
     raw->dirfd = -1;
@@ -58,16 +58,16 @@ static void nd_raw_init(nd_raw *raw, nd_root *root, nd_arena *arena)
 
 /* Probe one device; NULL when it is not one, cannot be named, or vanished
  * meanwhile (a race, not an error: it is dropped whole). */
-static nd_dev *nd_scan_probe(nd_model *m, nd_root *root, const nd_found *f)
+static nd_dev *nd_scan_probe(nd_model *m, nd_source *src, nd_root *root,
+                             const nd_found *f)
 {
     nd_raw raw;
-    nd_raw_init(&raw, root, m->arena);
+    nd_raw_init(&raw, src, root, m->arena);
     raw.path = f->path;
     raw.syspath = nd_arena_printf(m->arena, "/%s", f->path);
     raw.sysname = strrchr(f->path, '/') + 1;
     raw.subsystem = f->probe->subsystem;
-    raw.dirfd = nd_root_open_dir(root, f->path);
-    if (raw.dirfd < 0)
+    if (src->open(src, &raw) < 0)
         return NULL;
 
     nd_dev *d = nd_arena_alloc(m->arena, sizeof(*d));
@@ -75,17 +75,17 @@ static nd_dev *nd_scan_probe(nd_model *m, nd_root *root, const nd_found *f)
     d->subsystem = raw.subsystem;
     d->driver = nd_raw_link_name(&raw, "driver");
     int r = f->probe->probe(&raw, d);
-    if (r == ND_PROBE_OK && !nd_root_exists(root, f->path))
+    if (r == ND_PROBE_OK && !src->present(&raw))
         r = ND_PROBE_SKIP;
     nd_raw_release(&raw);
-    close(raw.dirfd);
+    src->close(&raw);
     return r == ND_PROBE_OK ? d : NULL;
 }
 
-static nd_dev *nd_scan_computer(nd_model *m, nd_root *root)
+static nd_dev *nd_scan_computer(nd_model *m, nd_source *src, nd_root *root)
 {
     nd_raw raw;
-    nd_raw_init(&raw, root, m->arena);
+    nd_raw_init(&raw, src, root, m->arena);
     raw.path = "";
     raw.syspath = "";
     raw.sysname = "computer";
@@ -121,7 +121,7 @@ static void nd_scan_parents(nd_model *m, xmlHashTablePtr by_path)
     }
 }
 
-nd_model *nd_scan(nd_root *root)
+nd_model *nd_scan(nd_root *root, nd_source *src)
 {
     nd_model *m = calloc(1, sizeof(*m));
     if (!m) {
@@ -132,7 +132,7 @@ nd_model *nd_scan(nd_root *root)
     unsigned warnings_before = __atomic_load_n(&root->warnings, __ATOMIC_RELAXED);
 
     nd_scan_ctx c = { .m = m, .claimed = xmlHashCreate(1024) };
-    nd_sysfs_enumerate(root, nd_scan_found, &c);
+    src->enumerate(src, root, nd_scan_found, &c);
     xmlHashFree(c.claimed, NULL);
     if (c.nfound)
         qsort(c.found, c.nfound, sizeof(*c.found), nd_cmp_found);
@@ -141,9 +141,9 @@ nd_model *nd_scan(nd_root *root)
     xmlHashTablePtr by_path = xmlHashCreate((int)c.nfound * 2 + 16);
     if (!m->devs || !by_path)
         abort();
-    m->devs[m->ndevs++] = nd_scan_computer(m, root);
+    m->devs[m->ndevs++] = nd_scan_computer(m, src, root);
     for (size_t i = 0; i < c.nfound; i++) {
-        nd_dev *d = nd_scan_probe(m, root, &c.found[i]);
+        nd_dev *d = nd_scan_probe(m, src, root, &c.found[i]);
         if (!d)
             continue;
         m->devs[m->ndevs++] = d;

@@ -38,6 +38,30 @@ typedef struct nd_source_ops {
     bool (*root_exists)(nd_raw *raw, const char *path);
 } nd_source_ops;
 
+/* A source: how devices are found and how their files are read. The sysfs
+ * source (backends/sysfs.c) is the only one that reads fixture roots. */
+typedef struct nd_probe nd_probe;
+typedef void (*nd_found_fn)(void *ctx, const char *path, const nd_probe *probe);
+typedef struct nd_source nd_source;
+struct nd_source {
+    const char *name;                  /* "sysfs", "udev" */
+    const nd_source_ops *ops;
+    /* Report each bus/class entry, in nd_probes order, that is a device dir
+     * below sys/devices, as a root-relative path ("sys/devices/…"). */
+    int (*enumerate)(nd_source *src, struct nd_root *root, nd_found_fn found,
+                     void *ctx);
+    /* Ready raw (path, syspath, sysname, subsystem already set) for reading:
+     * 0, or -ENOENT when the device is gone already. */
+    int (*open)(nd_source *src, nd_raw *raw);
+    /* After probing: is the device still there? One that vanished while it
+     * was read is dropped whole. */
+    bool (*present)(nd_raw *raw);
+    void (*close)(nd_raw *raw);
+    void (*free)(nd_source *src);
+    void *priv;
+};
+nd_source *nd_source_sysfs(void);
+
 struct nd_raw {
     const nd_source_ops *ops;
     struct nd_root *root;
@@ -47,7 +71,8 @@ struct nd_raw {
     const char *sysname;        /* last component of path */
     const char *subsystem;      /* "pci", "usb", "scsi_host", "net" … */
     int dirfd;                  /* sysfs source: O_PATH fd of the device dir */
-    void *source;               /* the source's own data */
+    nd_source *source;
+    void *priv;                 /* the source's per-device data */
     /* loaded on first use */
     char *uevent;               /* KEY=VALUE lines */
     char *udevdb;               /* the udev database entry's lines */
@@ -91,13 +116,13 @@ enum {
     ND_PROBE_DROP = -1,  /* cannot be modelled (the probe warned) */
 };
 
-typedef struct nd_probe {
+struct nd_probe {
     const char *subsystem;      /* raw->subsystem given to the probe */
     const char *dir;            /* where its entries are, below sys/ */
     int strip;                  /* components from an entry's target up to
                                    the device dir (scsi_host: 2) */
     int (*probe)(nd_raw *raw, struct nd_dev *dev);
-} nd_probe;
+};
 
 /* In claim order (DESIGN §13): a path claimed twice is modelled once. */
 extern const nd_probe nd_probes[];

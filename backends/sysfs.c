@@ -112,8 +112,10 @@ static bool nd_path_strip(char *path, int strip)
     return true;
 }
 
-int nd_sysfs_enumerate(nd_root *root, nd_found_fn found, void *ctx)
+static int sysfs_enumerate(nd_source *src, nd_root *root, nd_found_fn found,
+                           void *ctx)
 {
+    (void)src;
     for (size_t p = 0; p < nd_nprobes; p++) {
         const nd_probe *probe = &nd_probes[p];
         char dir[256];
@@ -143,4 +145,42 @@ int nd_sysfs_enumerate(nd_root *root, nd_found_fn found, void *ctx)
         nd_strv_free(names, n);
     }
     return 0;
+}
+
+static int sysfs_open(nd_source *src, nd_raw *raw)
+{
+    (void)src;
+    raw->dirfd = nd_root_open_dir(raw->root, raw->path);
+    return raw->dirfd < 0 ? raw->dirfd : 0;
+}
+
+static bool sysfs_present(nd_raw *raw)
+{
+    return nd_root_exists(raw->root, raw->path);
+}
+
+static void sysfs_close(nd_raw *raw)
+{
+    if (raw->dirfd >= 0)
+        close(raw->dirfd);
+    raw->dirfd = -1;
+}
+
+static void sysfs_free(nd_source *src)
+{
+    (void)src;   /* static */
+}
+
+nd_source *nd_source_sysfs(void)
+{
+    static nd_source sysfs = {
+        .name = "sysfs",
+        .ops = &nd_sysfs_ops,
+        .enumerate = sysfs_enumerate,
+        .open = sysfs_open,
+        .present = sysfs_present,
+        .close = sysfs_close,
+        .free = sysfs_free,
+    };
+    return &sysfs;
 }

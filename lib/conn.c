@@ -23,7 +23,8 @@ ndConnectPtr ndConnectOpen(const char *root, unsigned int flags)
         return NULL;
     }
     pthread_rwlock_init(&c->lock, NULL);
-    c->model = nd_scan(&c->root);
+    c->source = nd_source_sysfs();
+    c->model = nd_scan(&c->root, c->source);
     if (!c->model) {
         ndConnectClose(c);
         return NULL;
@@ -37,6 +38,8 @@ int ndConnectClose(ndConnectPtr conn)
     if (!conn)
         return nd_error(ND_ERR_INVALID_ARG, "ndConnectClose: no connection");
     nd_model_free(conn->model);
+    if (conn->source)
+        conn->source->free(conn->source);
     nd_root_close(&conn->root);
     pthread_rwlock_destroy(&conn->lock);
     free(conn);
@@ -48,7 +51,7 @@ int ndConnectRefresh(ndConnectPtr conn)
     nd_error_clear();
     if (!conn)
         return nd_error(ND_ERR_INVALID_ARG, "ndConnectRefresh: no connection");
-    nd_model *fresh = nd_scan(&conn->root);
+    nd_model *fresh = nd_scan(&conn->root, conn->source);
     if (!fresh)
         return -1;
     pthread_rwlock_wrlock(&conn->lock);

@@ -174,11 +174,12 @@ int nd_wait_until(bool (*done)(void *ctx), void *ctx, int timeout_ms);
 struct ndConnect {
     nd_root root;
     pthread_rwlock_t lock;       /* readers: queries; writer: refresh */
+    nd_source *source;
     nd_model *model;
     unsigned long generation;    /* bumped by every refresh */
 };
 
-nd_model *nd_scan(nd_root *root);   /* backends/scan.c */
+nd_model *nd_scan(nd_root *root, nd_source *src);   /* backends/scan.c */
 
 /* A device handle (lib/api.c): it stands for a key, not a model entry, so
  * it survives refreshes; backends/detach.c looks devices up by it too. */
