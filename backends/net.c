@@ -143,7 +143,10 @@ static void fill_vlan(nd_raw *raw, nd_node *cap, vlan_info *v)
             lower = arena_strndup(raw->arena, e->lower, e->lower_len);
         if (!e->has_id || !e->lower)
             nd_warn(raw->root, "/%s: the line of %s has a bad %s; left out",
-                    VLAN_CONFIG, raw->sysname, !e->has_id ? "VLAN ID" : "device");
+                    VLAN_CONFIG, raw->sysname,
+                    !e->has_id && !e->lower ? "VLAN ID and device"
+                    : !e->has_id            ? "VLAN ID"
+                                            : "device");
     }
     if (!lower)
         lower = vlan_lower_link(raw);
