@@ -44,7 +44,7 @@ static bool parse_field(const char **s, char end, unsigned long long *out)
 static bool fc_wwn(nd_raw *raw, const char *dir, const char *attr,
                    char out[ND_WWN_BUF])
 {
-    char rel[64], buf[ND_ATTR_MAX + 1];
+    char rel[128], buf[ND_ATTR_MAX + 1];
     snprintf(rel, sizeof(rel), "%s/%s", dir, attr);
     int r = nd_raw_attr(raw, rel, buf);
     if (r == -ENOENT)
@@ -62,7 +62,7 @@ static bool fc_wwn(nd_raw *raw, const char *dir, const char *attr,
  * kernel then prints 0 or all ones) or the driver does not show it. */
 static void fc_fabric(nd_raw *raw, nd_node *fc, const char *dir)
 {
-    char rel[64], buf[ND_ATTR_MAX + 1], wwn[ND_WWN_BUF];
+    char rel[128], buf[ND_ATTR_MAX + 1], wwn[ND_WWN_BUF];
     snprintf(rel, sizeof(rel), "%s/fabric_name", dir);
     if (nd_raw_attr(raw, rel, buf) < 0 || nd_wwn_is_unknown(buf))
         return;
@@ -79,7 +79,7 @@ static void fc_fabric(nd_raw *raw, nd_node *fc, const char *dir)
  * missing one is reported; a bad one is reported by the reader. */
 static void fc_vports(nd_raw *raw, nd_node *fc, const char *dir)
 {
-    char rel[64];
+    char rel[128];
     snprintf(rel, sizeof(rel), "%s/vport_create", dir);
     if (!nd_raw_exists(raw, rel))
         return;

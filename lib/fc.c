@@ -41,12 +41,11 @@ ndNodeDevicePtr ndNodeDeviceLookupSCSIHostByWWN(ndConnectPtr conn, const char *w
         return NULL;
     }
     char nn[ND_WWN_BUF], pn[ND_WWN_BUF];
-    const char *bad = nd_wwn_normalize(wwnn, nn) < 0   ? wwnn
-                      : nd_wwn_normalize(wwpn, pn) < 0 ? wwpn
-                                                       : "";
-    if (!bad || *bad) {
-        nd_error(ND_ERR_INVALID_ARG, "%s: '%s' is not a WWN (16 hex digits, 0x optional)",
-                 __func__, bad ? bad : "(null)");
+    bool nn_ok = nd_wwn_normalize(wwnn, nn) == 0;
+    if (!nn_ok || nd_wwn_normalize(wwpn, pn) < 0) {
+        const char *bad = nn_ok ? wwpn : wwnn;
+        nd_error(ND_ERR_INVALID_ARG, "%s: %s '%s' is not a WWN (16 hex digits, 0x optional)",
+                 __func__, nn_ok ? "wwpn" : "wwnn", bad ? bad : "(null)");
         return NULL;
     }
 
