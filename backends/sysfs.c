@@ -8,10 +8,12 @@
 #include <string.h>
 #include <unistd.h>
 #include "internal.h"
+#include "record.h"
 #include "sysfs.h"
 
 static int sysfs_read(nd_raw *raw, const char *rel, char *buf, size_t max)
 {
+    nd_record(raw->root, ND_REC_FILE, raw->path, rel);
     return nd_read_file(raw->dirfd, rel, false, buf, max);
 }
 
@@ -19,11 +21,13 @@ static int sysfs_read(nd_raw *raw, const char *rel, char *buf, size_t max)
  * database) may sit behind symlinks, as long as they stay in the root. */
 static int sysfs_root_read(nd_raw *raw, const char *path, char *buf, size_t max)
 {
+    nd_record(raw->root, ND_REC_FILE, "", path);
     return nd_read_file(raw->root->fd, path, true, buf, max);
 }
 
 static int sysfs_link(nd_raw *raw, const char *rel, char **target)
 {
+    nd_record(raw->root, ND_REC_LINK, raw->path, rel);
     return nd_root_resolve_link(raw->root, raw->dirfd, raw->path, rel, target);
 }
 
@@ -74,6 +78,7 @@ int nd_sysfs_list_dir(int dirfd, const char *rel, bool follow, char ***names,
 
 static int sysfs_list(nd_raw *raw, const char *rel, char ***names, size_t *n)
 {
+    nd_record(raw->root, ND_REC_DIR, raw->path, rel);
     return nd_sysfs_list_dir(raw->dirfd, rel, false, names, n);
 }
 
@@ -83,11 +88,13 @@ static bool sysfs_exists(nd_raw *raw, const char *rel)
     char path[4096];
     if ((size_t)snprintf(path, sizeof(path), "%s/%s", raw->path, rel) >= sizeof(path))
         return false;
+    nd_record(raw->root, ND_REC_EXISTS, "", path);
     return nd_root_exists(raw->root, path);
 }
 
 static bool sysfs_root_exists(nd_raw *raw, const char *path)
 {
+    nd_record(raw->root, ND_REC_EXISTS, "", path);
     return nd_root_exists(raw->root, path);
 }
 
@@ -129,6 +136,7 @@ static int sysfs_enumerate(nd_source *src, nd_root *root, nd_found_fn found,
             nd_warn(root, "/%s: cannot list: %s", dir, strerror(-r));
             continue;
         }
+        nd_record(root, ND_REC_DIR, "", dir);
         int dirfd = nd_root_open_dir(root, dir);
         for (size_t i = 0; dirfd >= 0 && i < n; i++) {
             char *target;
@@ -150,6 +158,10 @@ static int sysfs_enumerate(nd_source *src, nd_root *root, nd_found_fn found,
 static int sysfs_open(nd_source *src, nd_raw *raw)
 {
     (void)src;
+    /* a capture keeps each device's identity links and uevent too */
+    static const char *const keep[] = { "uevent", "subsystem", "driver", "device" };
+    for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++)
+        nd_record(raw->root, ND_REC_EXISTS, raw->path, keep[i]);
     raw->dirfd = nd_root_open_dir(raw->root, raw->path);
     return raw->dirfd < 0 ? raw->dirfd : 0;
 }

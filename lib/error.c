@@ -19,6 +19,7 @@ void nd_error_clear(void)
     nd_last_set = false;
 }
 
+ND_PRINTF(3, 0)
 static int nd_error_va(int code, int errnum, const char *fmt, va_list ap)
 {
     vsnprintf(nd_last_msg, sizeof(nd_last_msg), fmt, ap);

@@ -104,12 +104,14 @@ nd_dev *nd_index_by_key(const nd_model *m, const char *key);
 /* ---- the root (backends/root.c) -------------------------------------- */
 /* The directory a connection reads from, opened once; every read is an
  * openat2(RESOLVE_BENEATH) below it, so nothing outside can be reached. */
+typedef struct nd_recorder nd_recorder;   /* backends/record.h */
 typedef struct nd_root {
     int fd;
     char *dir;                   /* as given, for messages */
     bool live;                   /* "/" */
     bool quiet;
     unsigned warnings;           /* unreadable files met (atomic) */
+    nd_recorder *recorder;       /* set only while `capture` scans */
 } nd_root;
 
 int nd_root_open(nd_root *r, const char *dir, bool quiet);

@@ -141,6 +141,19 @@ char *ndNodeDeviceDumpXML(ndNodeDevicePtr dev, unsigned int flags);
 /* Every device as one <devices> document; the caller frees it. */
 char *ndConnectDumpAllXML(ndConnectPtr conn, unsigned int flags);
 
+/* Flags for ndConnectCapture. */
+enum ndCaptureFlags {
+    ND_CAPTURE_SCRUB = 1 << 0,   /* MACs, serials, UUIDs, WWNs → stable fakes */
+    ND_CAPTURE_FORCE = 1 << 1,   /* write into a directory that is not empty */
+};
+
+/* Write to `dir` a root holding exactly what nodedev reads of conn's root
+ * (attributes, links as links, uevent, the udev database entries, DMI,
+ * proc/net/vlan/config), so that nodedev --root dir gives the same XML.
+ * Returns how many source files could not be read (each skipped with a
+ * warning), or -1. */
+int ndConnectCapture(ndConnectPtr conn, const char *dir, unsigned int flags);
+
 #ifdef __cplusplus
 }
 #endif
