@@ -2,12 +2,15 @@
 /* nodedev: the command-line face of libnodedev (DESIGN §10). Uses only the
  * public API. Errors: "nodedev: error: …" on stderr, exit 1; usage errors
  * exit 2. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include "nodedev.h"
 
 #define EXIT_USAGE 2
@@ -20,6 +23,8 @@ static const char usage_text[] =
     "Commands:\n"
     "  list [--cap CAP] [--bus BUS] [--tree]  device names, in byte order\n"
     "  dumpxml NAME|KEY|--all                 one device's XML, or all of them\n"
+    "  capture DIR [--scrub] [--force]        write what nodedev reads of this\n"
+    "          | --tar FILE [--scrub]         root as a fixture root (or tarball)\n"
     "\n"
     "Options:\n"
     "  --root DIR   read DIR/sys (and DIR/run/udev/data, DIR/proc) instead of\n"
@@ -214,6 +219,90 @@ static int cmd_dumpxml(ndConnectPtr conn, int argc, char **argv)
     return EXIT_SUCCESS;
 }
 
+/* --tar: the capture goes to a temporary directory, then into FILE */
+static int capture_tar(ndConnectPtr conn, const char *file, unsigned flags)
+{
+    char tmp[] = "/tmp/nodedev-capture-XXXXXX";
+    if (!mkdtemp(tmp)) {
+        fprintf(stderr, "nodedev: error: cannot create a temporary directory: %s\n",
+                strerror(errno));
+        return EXIT_FAILURE;
+    }
+    int skipped = ndConnectCapture(conn, tmp, flags | ND_CAPTURE_FORCE);
+    int rc = EXIT_SUCCESS;
+    if (skipped < 0) {
+        rc = fail();
+    } else {
+        pid_t pid = fork();
+        if (pid == 0) {
+            execlp("tar", "tar", "-C", tmp, "-czf", file, ".", (char *)NULL);
+            _exit(127);
+        }
+        int st = 0;
+        if (pid < 0 || waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st)) {
+            fprintf(stderr, "nodedev: error: %s: tar failed\n", file);
+            rc = EXIT_FAILURE;
+        } else if (skipped) {
+            fprintf(stderr, "nodedev: %d unreadable files not captured\n", skipped);
+        }
+    }
+    pid_t pid = fork();
+    if (pid == 0) {
+        execlp("rm", "rm", "-rf", "--", tmp, (char *)NULL);
+        _exit(127);
+    }
+    if (pid > 0)
+        waitpid(pid, NULL, 0);
+    return rc;
+}
+
+static int cmd_capture(ndConnectPtr conn, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "scrub", no_argument, NULL, 's' },
+        { "force", no_argument, NULL, 'f' },
+        { "tar", required_argument, NULL, 't' },
+        { NULL, 0, NULL, 0 },
+    };
+    unsigned flags = 0;
+    const char *tar = NULL;
+    int o;
+    optind = 1;
+    while ((o = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+        switch (o) {
+        case 's': flags |= ND_CAPTURE_SCRUB; break;
+        case 'f': flags |= ND_CAPTURE_FORCE; break;
+        case 't': tar = optarg; break;
+        default: return usage_error("%s: bad option", "capture");
+        }
+    }
+    if (tar) {
+        if (optind != argc)
+            return usage_error("capture --tar FILE takes %s", "no directory");
+        return capture_tar(conn, tar, flags);
+    }
+    if (optind + 1 != argc)
+        return usage_error("capture takes one %s", "DIR (or --tar FILE)");
+    int skipped = ndConnectCapture(conn, argv[optind], flags);
+    if (skipped < 0)
+        return fail();
+    if (skipped)
+        fprintf(stderr, "nodedev: %d unreadable files not captured\n", skipped);
+    return EXIT_SUCCESS;
+}
+
+typedef struct command {
+    const char *name;
+    int (*run)(ndConnectPtr conn, int argc, char **argv);
+    bool needs_conn;            /* opens the root first */
+} command;
+
+static const command commands[] = {
+    { "list", cmd_list, true },
+    { "dumpxml", cmd_dumpxml, true },
+    { "capture", cmd_capture, true },
+};
+
 int main(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -235,15 +324,18 @@ int main(int argc, char **argv)
     if (optind >= argc)
         return usage_error("%s", "no command given");
     const char *cmd = argv[optind];
-    int (*run)(ndConnectPtr, int, char **) =
-        strcmp(cmd, "list") == 0 ? cmd_list
-        : strcmp(cmd, "dumpxml") == 0 ? cmd_dumpxml : NULL;
-    if (!run)
+    const command *c = NULL;
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        if (strcmp(cmd, commands[i].name) == 0)
+            c = &commands[i];
+    if (!c)
         return usage_error("unknown command '%s'", cmd);
+    if (!c->needs_conn)
+        return c->run(NULL, argc - optind, argv + optind);
     ndConnectPtr conn = ndConnectOpen(root, 0);
     if (!conn)
         return fail();
-    int rc = run(conn, argc - optind, argv + optind);
+    int rc = c->run(conn, argc - optind, argv + optind);
     ndConnectClose(conn);
     if (fflush(stdout) != 0 || ferror(stdout)) {
         fprintf(stderr, "nodedev: error: cannot write the output\n");
