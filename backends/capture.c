@@ -28,6 +28,7 @@ typedef struct nd_copier {
     const char *dest_name;    /* for messages */
     nd_scrub *scrub;          /* NULL: copy as is */
     bool learning;            /* scrub's first pass: read, write nothing */
+    bool dry;                 /* resolving only to see whether a path exists */
     unsigned skipped;
     int error;                /* first write error (-errno) */
 } nd_copier;
@@ -84,7 +85,8 @@ static int nd_copy_resolve(nd_copier *c, const char *path, int depth, char *out)
             if (tl < 0)
                 return -errno;
             target[tl] = '\0';
-            if (!c->learning && symlinkat(target, c->dest, cur) < 0 && errno != EEXIST)
+            if (!c->learning && !c->dry && symlinkat(target, c->dest, cur) < 0 &&
+                errno != EEXIST)
                 nd_copy_fail(c, errno, cur);
             if (target[0] == '/')
                 return -ENOENT;          /* absolute: outside any root */
@@ -97,7 +99,8 @@ static int nd_copy_resolve(nd_copier *c, const char *path, int depth, char *out)
                 return r;
             clen = strlen(cur);
         } else if (S_ISDIR(st.st_mode)) {
-            if (!c->learning && mkdirat(c->dest, cur, 0755) < 0 && errno != EEXIST)
+            if (!c->learning && !c->dry && mkdirat(c->dest, cur, 0755) < 0 &&
+                errno != EEXIST)
                 nd_copy_fail(c, errno, cur);
         } else if (*next) {
             return -ENOTDIR;
@@ -172,7 +175,11 @@ static void nd_copy_file(nd_copier *c, const char *path, bool content_matters)
 static void nd_copy_path(nd_copier *c, const char *path, bool content_matters)
 {
     char resolved[PATH_MAX];
-    if (nd_copy_resolve(c, path, 0, resolved) < 0)
+    /* what was looked for but is not there leaves no directories behind */
+    c->dry = true;
+    int r = nd_copy_resolve(c, path, 0, resolved);
+    c->dry = false;
+    if (r < 0 || nd_copy_resolve(c, path, 0, resolved) < 0)
         return;
     struct stat st;
     if (fstatat(c->src->fd, resolved, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode))
