@@ -222,7 +222,7 @@ static void nd_copy_all(nd_copier *c, const nd_recorder *rec)
 }
 
 /* A target that exists must be an empty directory, unless forced. */
-static int nd_capture_target(const char *dir, bool force)
+int nd_capture_target(const char *dir, bool force)
 {
     if (mkdir(dir, 0755) == 0)
         return 0;

@@ -147,6 +147,10 @@ void nd_attr_clean(char *buf);
  * does not resolve below the root. *out is malloc'd. */
 int nd_root_resolve_link(const nd_root *r, int dirfd, const char *dir,
                          const char *rel, char **out);
+/* Append rel's components to the root-relative path out[0..*len) (cap
+ * bytes), dropping "." and applying ".." lexically; false when ".." would
+ * leave the root or the result does not fit. */
+bool nd_path_push(char *out, size_t *len, size_t cap, const char *rel);
 
 /* ---- XML (xml/writer.c, xml/text.c) ---------------------------------- */
 /* One <device> document (with the XML declaration); malloc'd, NULL + error. */
@@ -168,6 +172,9 @@ typedef int (*nd_write_hook_fn)(const char *path, const char *data, void *ctx);
 void nd_test_set_write_hook(nd_write_hook_fn hook, void *ctx);
 /* Poll done(ctx) until true (0) or timeout_ms passes (-ETIMEDOUT). */
 int nd_wait_until(bool (*done)(void *ctx), void *ctx, int timeout_ms);
+
+/* A target directory for capture/import: made, or empty, or forced. */
+int nd_capture_target(const char *dir, bool force);
 
 /* ---- raw devices and the source (backends/source.h) ------------------ */
 #include "../backends/source.h"

@@ -136,6 +136,63 @@ int ndNodeDeviceDetach(ndNodeDevicePtr dev, const char *driver, unsigned int fla
  */
 int ndNodeDeviceReAttach(ndNodeDevicePtr dev, unsigned int flags);
 
+/* How long ndNodeDeviceCreate and ndNodeDeviceDestroy wait for the kernel
+ * to show (or drop) the vHBA. */
+#define ND_NPIV_TIMEOUT_MS 30000
+
+/*
+ * Create an NPIV virtual FC adapter (vHBA) from the XML of DESIGN §6:
+ *
+ *   <device>
+ *     <parent>NAME or KEY</parent>                    (optional)
+ *     <capability type="scsihost">
+ *       <capability type="fc">
+ *         <address wwnn="…" wwpn="…"/>               (optional, each)
+ *       </capability>
+ *     </capability>
+ *   </device>
+ *
+ * The XML (at most 64 KiB, no DOCTYPE) must be valid against the
+ * createDevice pattern of nodedev.rng. Before anything is written the
+ * parent is checked: it exists, is a Fibre Channel host with vport_create,
+ * its port_state is Online and npiv_vports_inuse < max_npiv_vports. With
+ * no parent, the Online NPIV-capable port with the most free vports is
+ * taken (ties: the lowest host number). WWNs are 16 hex digits ("0x"
+ * optional, any case), not all zero, different from each other and from
+ * every WWN of the host's FC ports and vports; missing ones are generated
+ * (NAA 5, OUI 00:1a:4a, random bits). Then "<wwpn>:<wwnn>" is written to
+ * the parent's vport_create and the call waits until a SCSI host with that
+ * port_name appears, refreshes the connection and returns the new device
+ * (free it with ndNodeDeviceFree). Should it not appear in time, the same
+ * pair is written to vport_delete, so nothing is left half-made.
+ *
+ * NULL on error: ND_ERR_XML (a message with the line), ND_ERR_NO_DEVICE
+ * (no such parent), ND_ERR_INVALID_ARG (bad WWN, parent not FC, offline or
+ * full), ND_ERR_UNSUPPORTED (parent not NPIV-capable, no port can take a
+ * vHBA), ND_ERR_SYSTEM (the kernel refused the write, or the wait timed
+ * out: errno_value ETIMEDOUT); messages name the device, the file and the
+ * reason. Needs the rights to write sysfs (root on a live host).
+ *
+ * ndNodeDeviceCreate waits up to ND_NPIV_TIMEOUT_MS; ndNodeDeviceCreateTimeout
+ * up to timeout_ms (> 0).
+ */
+ndNodeDevicePtr ndNodeDeviceCreate(ndConnectPtr conn, const char *xml);
+ndNodeDevicePtr ndNodeDeviceCreateTimeout(ndConnectPtr conn, const char *xml,
+                                          int timeout_ms);
+
+/*
+ * Delete a vHBA (a SCSI host with the fc capability's nested vport): writes
+ * "<wwpn>:<wwnn>" to its parent's vport_delete, waits until the host is
+ * gone and refreshes the connection. Anything else fails with
+ * ND_ERR_UNSUPPORTED ("not a virtual HBA") and nothing is written. The
+ * handle stays the caller's to free; later calls on it fail with
+ * ND_ERR_NO_DEVICE. 0 or -1 (kernel errors and the timeout as for create).
+ * ndNodeDeviceDestroy waits up to ND_NPIV_TIMEOUT_MS,
+ * ndNodeDeviceDestroyTimeout up to timeout_ms (> 0).
+ */
+int ndNodeDeviceDestroy(ndNodeDevicePtr dev);
+int ndNodeDeviceDestroyTimeout(ndNodeDevicePtr dev, int timeout_ms);
+
 /* The device's <device> XML; the caller frees it with free(). */
 char *ndNodeDeviceDumpXML(ndNodeDevicePtr dev, unsigned int flags);
 /* Every device as one <devices> document; the caller frees it. */
@@ -153,6 +210,12 @@ enum ndCaptureFlags {
  * Returns how many source files could not be read (each skipped with a
  * warning), or -1. */
 int ndConnectCapture(ndConnectPtr conn, const char *dir, unsigned int flags);
+
+/* Turn umockdev recordings (umockdev-record's format; "-" is stdin) into a
+ * root at `dir`; several recordings merge, sharing parents. Flags:
+ * ND_CAPTURE_FORCE. 0, or -1 with an error naming the file and line. */
+int ndImportUmockdev(const char *const *files, int nfiles, const char *dir,
+                     unsigned int flags);
 
 #ifdef __cplusplus
 }

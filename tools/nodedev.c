@@ -25,6 +25,7 @@ static const char usage_text[] =
     "  dumpxml NAME|KEY|--all                 one device's XML, or all of them\n"
     "  capture DIR [--scrub] [--force]        write what nodedev reads of this\n"
     "          | --tar FILE [--scrub]         root as a fixture root (or tarball)\n"
+    "  import-umockdev FILE... DIR [--force]  umockdev recordings into a root\n"
     "\n"
     "Options:\n"
     "  --root DIR   read DIR/sys (and DIR/run/udev/data, DIR/proc) instead of\n"
@@ -291,6 +292,29 @@ static int cmd_capture(ndConnectPtr conn, int argc, char **argv)
     return EXIT_SUCCESS;
 }
 
+static int cmd_import_umockdev(ndConnectPtr conn, int argc, char **argv)
+{
+    (void)conn;
+    static const struct option opts[] = {
+        { "force", no_argument, NULL, 'f' },
+        { NULL, 0, NULL, 0 },
+    };
+    unsigned flags = 0;
+    int o;
+    optind = 1;
+    while ((o = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+        if (o != 'f')
+            return usage_error("%s: bad option", "import-umockdev");
+        flags |= ND_CAPTURE_FORCE;
+    }
+    if (argc - optind < 2)
+        return usage_error("import-umockdev takes %s", "FILE... DIR");
+    if (ndImportUmockdev((const char *const *)argv + optind, argc - optind - 1,
+                         argv[argc - 1], flags) < 0)
+        return fail();
+    return EXIT_SUCCESS;
+}
+
 typedef struct command {
     const char *name;
     int (*run)(ndConnectPtr conn, int argc, char **argv);
@@ -301,6 +325,7 @@ static const command commands[] = {
     { "list", cmd_list, true },
     { "dumpxml", cmd_dumpxml, true },
     { "capture", cmd_capture, true },
+    { "import-umockdev", cmd_import_umockdev, false },
 };
 
 int main(int argc, char **argv)
