@@ -16,7 +16,7 @@
 #define EXIT_USAGE 2
 
 static const char usage_text[] =
-    "Usage: nodedev [--root DIR] COMMAND [ARGS]\n"
+    "Usage: nodedev [--root DIR] [--source auto|sysfs|udev] COMMAND [ARGS]\n"
     "\n"
     "Lists the devices of a Linux host from sysfs, as host-device XML.\n"
     "\n"
@@ -25,13 +25,33 @@ static const char usage_text[] =
     "  dumpxml NAME|KEY|--all                 one device's XML, or all of them\n"
     "  capture DIR [--scrub] [--force]        write what nodedev reads of this\n"
     "          | --tar FILE [--scrub]         root as a fixture root (or tarball)\n"
+    "  create FILE|- [--timeout SECONDS]      make an NPIV vHBA from the XML in\n"
+    "                                         FILE (or stdin); prints its name\n"
+    "  destroy NAME|KEY|--wwn WWNN,WWPN       delete a vHBA, given by name, key\n"
+    "          [--timeout SECONDS]            or its WWNs\n"
     "  import-umockdev FILE... DIR [--force]  umockdev recordings into a root\n"
     "\n"
     "Options:\n"
     "  --root DIR   read DIR/sys (and DIR/run/udev/data, DIR/proc) instead of\n"
     "               the live host; NODEDEV_ROOT may stand for it\n"
+    /* issue 6 */
+    "  --source S   how devices are found: sysfs (walk ROOT/sys), udev\n"
+    "               (libudev; the live host only) or auto (default: udev\n"
+    "               when udevd runs on the live host, else sysfs)\n"
     "  --help       show this help\n"
-    "  --version    show the version\n";
+    "  --version    show the version\n"
+    "\n"
+    "create and destroy wait up to --timeout seconds (default 30) for the\n"
+    "kernel to show the result. The create XML:\n"
+    "  <device>\n"
+    "    <parent>NAME or KEY of an FC host</parent>   (optional: the Online\n"
+    "                                                   port with most free vports)\n"
+    "    <capability type=\"scsihost\">\n"
+    "      <capability type=\"fc\">\n"
+    "        <address wwnn=\"…\" wwpn=\"…\"/>           (optional: generated)\n"
+    "      </capability>\n"
+    "    </capability>\n"
+    "  </device>\n";
 
 __attribute__((format(printf, 1, 2)))
 static int usage_error(const char *fmt, ...)
@@ -315,6 +335,128 @@ static int cmd_import_umockdev(ndConnectPtr conn, int argc, char **argv)
     return EXIT_SUCCESS;
 }
 
+/* --timeout SECONDS (fractions allowed) as milliseconds; false when it is
+ * not a positive number of at most a day. */
+static bool parse_timeout(const char *s, int *ms)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || *end || !(v > 0) || v > 86400)
+        return false;
+    *ms = v * 1000 < 1 ? 1 : (int)(v * 1000 + 0.5);
+    return true;
+}
+
+/* The create document from FILE or stdin ("-"), NUL-terminated. The
+ * library refuses more than 64 KiB; reading stops a little beyond that so
+ * its message gives the real size of anything plausible. */
+static char *read_document(const char *file)
+{
+    enum { MAX = 1024 * 1024 };
+    FILE *f = strcmp(file, "-") == 0 ? stdin : fopen(file, "rb");
+    if (!f) {
+        fprintf(stderr, "nodedev: error: cannot open %s: %s\n", file, strerror(errno));
+        return NULL;
+    }
+    size_t cap = 4096, len = 0, got;
+    char *buf = malloc(cap + 1);
+    while (buf && (got = fread(buf + len, 1, cap - len, f)) > 0) {
+        len += got;
+        if (len == cap && cap <= MAX) {
+            char *grown = realloc(buf, (cap *= 2) + 1);
+            if (!grown)
+                free(buf);
+            buf = grown;
+        }
+    }
+    const char *bad = !buf ? "out of memory" : ferror(f) ? "read error"
+                    : len > MAX ? "larger than 1 MiB"
+                    : memchr(buf, '\0', len) ? "contains a NUL byte" : NULL;
+    if (f != stdin)
+        fclose(f);
+    if (bad) {
+        fprintf(stderr, "nodedev: error: %s: %s\n", file, bad);
+        free(buf);
+        return NULL;
+    }
+    buf[len] = '\0';
+    return buf;
+}
+
+static int cmd_create(ndConnectPtr conn, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "timeout", required_argument, NULL, 't' },
+        { NULL, 0, NULL, 0 },
+    };
+    int timeout_ms = ND_NPIV_TIMEOUT_MS, o;
+    optind = 1;
+    /* options may follow FILE; "-" is the FILE stdin */
+    while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        if (o != 't')
+            return usage_error("%s: bad option", "create");
+        if (!parse_timeout(optarg, &timeout_ms))
+            return usage_error("create: --timeout '%s' is not a number of seconds", optarg);
+    }
+    if (optind + 1 != argc)
+        return usage_error("create takes one %s", "FILE (or - for stdin)");
+    char *xml = read_document(argv[optind]);
+    if (!xml)
+        return EXIT_FAILURE;
+    ndNodeDevicePtr dev = ndNodeDeviceCreateTimeout(conn, xml, timeout_ms);
+    free(xml);
+    if (!dev)
+        return fail();
+    const char *name = ndNodeDeviceGetName(dev);
+    int rc = name ? (printf("%s\n", name), EXIT_SUCCESS) : fail();
+    ndNodeDeviceFree(dev);
+    return rc;
+}
+
+static int cmd_destroy(ndConnectPtr conn, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "timeout", required_argument, NULL, 't' },
+        { "wwn", required_argument, NULL, 'w' },
+        { NULL, 0, NULL, 0 },
+    };
+    int timeout_ms = ND_NPIV_TIMEOUT_MS, o;
+    const char *wwn = NULL;
+    optind = 1;
+    while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (o) {
+        case 't':
+            if (!parse_timeout(optarg, &timeout_ms))
+                return usage_error("destroy: --timeout '%s' is not a number of seconds",
+                                   optarg);
+            break;
+        case 'w': wwn = optarg; break;
+        default: return usage_error("%s: bad option", "destroy");
+        }
+    }
+    if (wwn ? optind != argc : optind + 1 != argc)
+        return usage_error("destroy takes one %s", "NAME, KEY or --wwn WWNN,WWPN");
+    ndNodeDevicePtr dev;
+    if (wwn) {
+        const char *comma = strchr(wwn, ',');
+        if (!comma || strchr(comma + 1, ','))
+            return usage_error("destroy: --wwn takes %s", "WWNN,WWPN");
+        char *wwnn = strndup(wwn, (size_t)(comma - wwn));
+        dev = wwnn ? ndNodeDeviceLookupSCSIHostByWWN(conn, wwnn, comma + 1) : NULL;
+        free(wwnn);
+    } else {
+        const char *what = argv[optind];
+        dev = what[0] == '/' ? ndNodeDeviceLookupByKey(conn, what)
+                             : ndNodeDeviceLookupByName(conn, what);
+    }
+    if (!dev)
+        return fail();
+    int rc = ndNodeDeviceDestroyTimeout(dev, timeout_ms) < 0 ? fail() : EXIT_SUCCESS;
+    ndNodeDeviceFree(dev);
+    return rc;
+}
+
 typedef struct command {
     const char *name;
     int (*run)(ndConnectPtr conn, int argc, char **argv);
@@ -325,6 +467,8 @@ static const command commands[] = {
     { "list", cmd_list, true },
     { "dumpxml", cmd_dumpxml, true },
     { "capture", cmd_capture, true },
+    { "create", cmd_create, true },
+    { "destroy", cmd_destroy, true },
     { "import-umockdev", cmd_import_umockdev, false },
 };
 
@@ -332,15 +476,28 @@ int main(int argc, char **argv)
 {
     static const struct option opts[] = {
         { "root", required_argument, NULL, 'r' },
+        { "source", required_argument, NULL, 's' },   /* issue 6 */
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
         { NULL, 0, NULL, 0 },
     };
     const char *root = getenv("NODEDEV_ROOT");
+    unsigned open_flags = 0;   /* --source (issue 6) */
     int o;
     while ((o = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
         switch (o) {
         case 'r': root = optarg; break;
+        case 's':   /* issue 6 */
+            if (strcmp(optarg, "sysfs") == 0)
+                open_flags = ND_CONNECT_SOURCE_SYSFS;
+            else if (strcmp(optarg, "udev") == 0)
+                open_flags = ND_CONNECT_SOURCE_UDEV;
+            else if (strcmp(optarg, "auto") == 0)
+                open_flags = 0;
+            else
+                return usage_error("--source takes %s, not '%s'", "auto, sysfs or udev",
+                                   optarg);
+            break;
         case 'h': fputs(usage_text, stdout); return EXIT_SUCCESS;
         case 'V': printf("nodedev %s\n", ND_VERSION); return EXIT_SUCCESS;
         default: return usage_error("%s", "bad option");
@@ -357,7 +514,7 @@ int main(int argc, char **argv)
         return usage_error("unknown command '%s'", cmd);
     if (!c->needs_conn)
         return c->run(NULL, argc - optind, argv + optind);
-    ndConnectPtr conn = ndConnectOpen(root, 0);
+    ndConnectPtr conn = ndConnectOpen(root, open_flags);
     if (!conn)
         return fail();
     int rc = c->run(conn, argc - optind, argv + optind);

@@ -78,8 +78,17 @@ static void nd_parse_error(void *data, nd_xml_err err)
 static void nd_valid_error(void *data, nd_xml_err err)
 {
     nd_parse_state *st = data;
-    if (err && err->level >= XML_ERR_ERROR)
-        nd_parse_note(st, err->line, err->message);
+    if (!err || err->level < XML_ERR_ERROR)
+        return;
+    /* libxml2's datatype messages do not say which element is wrong */
+    xmlNodePtr node = err->node;
+    char msg[sizeof(st->msg)];
+    if (node && node->type == XML_ELEMENT_NODE && node->name)
+        snprintf(msg, sizeof(msg), "<%.40s>: %s", (const char *)node->name,
+                 err->message ? err->message : "invalid");
+    else
+        snprintf(msg, sizeof(msg), "%s", err->message ? err->message : "invalid");
+    nd_parse_note(st, err->line, msg);
 }
 
 /* Called by libxml2 at "<!DOCTYPE": remember it and stop right there. */
