@@ -174,4 +174,24 @@ void nd_bus_add_ids(nd_raw *raw, struct nd_node *bus, const nd_id_names *names,
  * device" naming the file, and the probe drops the device. */
 bool nd_probe_id(nd_raw *raw, const char *rel, unsigned long *out);
 
+/* ---- block devices, sound, input (issue 10) ------------------------------ */
+/* The probes (backends/block.c, backends/sound.c, backends/input.c). */
+int nd_probe_block(nd_raw *raw, struct nd_dev *dev);
+int nd_probe_sound(nd_raw *raw, struct nd_dev *dev);
+int nd_probe_input(nd_raw *raw, struct nd_dev *dev);
+
+/* What the class-device probes share (backends/classdev.c). */
+/* The device node: "/dev/" + the uevent's DEVNAME, else + dir + sysname
+ * (dir "snd/" for ALSA, "" for disks); arena. */
+const char *nd_raw_devnode(nd_raw *raw, const char *dir);
+/* The root-relative directory holding the device's own ("sys/…/input3" for
+ * ".../input3/event3"), arena; reads there go through nd_raw_root_attr,
+ * as a probe's reads below its own directory stay there. */
+const char *nd_raw_parent_dir(nd_raw *raw);
+/* A root-relative file parsed as an unsigned number (as nd_raw_attr_ulong):
+ * -EINVAL, reported naming the file, when it is not one. */
+int nd_raw_root_attr_ulong(nd_raw *raw, const char *path, int base, unsigned long *out);
+/* s is prefix followed by decimal digits only: true with *n set. */
+bool nd_name_number(const char *s, const char *prefix, unsigned long *n);
+
 #endif
