@@ -7,8 +7,6 @@
 #include <string.h>
 #include "internal.h"
 
-#define ND_UDEVDB_MAX (64 * 1024)   /* a database entry with many links */
-
 void nd_raw_warn(nd_raw *raw, const char *rel, const char *fmt, ...)
 {
     char why[512];
@@ -127,9 +125,8 @@ void nd_strv_free(char **v, size_t n)
     free(v);
 }
 
-/* The value of KEY in "prefixKEY=VALUE" lines, copied into the arena. */
-static const char *nd_lines_get(nd_raw *raw, const char *text, const char *prefix,
-                                const char *key)
+const char *nd_raw_lines_get(nd_raw *raw, const char *text, const char *prefix,
+                             const char *key)
 {
     size_t plen = strlen(prefix), klen = strlen(key);
     for (const char *l = text; l && *l;) {
@@ -156,48 +153,15 @@ const char *nd_raw_uevent(nd_raw *raw, const char *key)
         if (nd_raw_checked(raw, "uevent", raw->ops->read(raw, "uevent", buf, ND_ATTR_MAX)) >= 0)
             raw->uevent = strdup(buf);
     }
-    return nd_lines_get(raw, raw->uevent, "", key);
+    return nd_raw_lines_get(raw, raw->uevent, "", key);
 }
 
-/* The udev database entry udev itself would use (DESIGN §13). */
-static void nd_raw_load_udevdb(nd_raw *raw)
-{
-    char id[ND_ATTR_MAX + 64];
-    const char *major = nd_raw_uevent(raw, "MAJOR");
-    const char *minor = nd_raw_uevent(raw, "MINOR");
-    char ifindex[ND_ATTR_MAX + 1];
-    if (major && minor)
-        snprintf(id, sizeof(id), "%c%s:%s",
-                 strcmp(raw->subsystem, "block") == 0 ? 'b' : 'c', major, minor);
-    else if (strcmp(raw->subsystem, "net") == 0 &&
-             nd_raw_attr(raw, "ifindex", ifindex) > 0)
-        snprintf(id, sizeof(id), "n%s", ifindex);
-    else
-        snprintf(id, sizeof(id), "+%s:%s", raw->subsystem, raw->sysname);
-    if (strchr(id, '/'))
-        return;   /* a hostile MAJOR must not pick another file */
-    char path[sizeof(id) + 32];
-    snprintf(path, sizeof(path), "run/udev/data/%s", id);
-    char *buf = malloc(ND_UDEVDB_MAX + 1);
-    if (!buf)
-        return;
-    int r = raw->ops->root_read(raw, path, buf, ND_UDEVDB_MAX);
-    if (r >= 0) {
-        raw->udevdb = buf;
-        return;
-    }
-    if (r != -ENOENT)
-        nd_warn(raw->root, "/%s: cannot read: %s", path, strerror(-r));
-    free(buf);
-}
-
+/* Each source knows where its udev properties live (issue 6): the sysfs
+ * source in the database files below the root, the udev source in
+ * libudev. */
 const char *nd_raw_prop(nd_raw *raw, const char *key)
 {
-    if (!raw->udevdb_loaded) {
-        raw->udevdb_loaded = true;
-        nd_raw_load_udevdb(raw);
-    }
-    const char *v = nd_lines_get(raw, raw->udevdb, "E:", key);
+    const char *v = raw->ops->prop ? raw->ops->prop(raw, key) : NULL;
     return v && *v ? v : NULL;
 }
 

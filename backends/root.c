@@ -155,8 +155,9 @@ void nd_attr_clean(char *buf)
 }
 
 /* Append the components of `rel` to the normalised path in out[0..*len),
- * dropping "." and applying "..". False when ".." would leave the root. */
-static bool nd_path_push(char *out, size_t *len, size_t cap, const char *rel)
+ * dropping "." and applying "..". False when ".." would leave the root.
+ * (Not static: the udev source resolves link text the same way.) */
+bool nd_path_push(char *out, size_t *len, size_t cap, const char *rel)
 {
     while (*rel) {
         const char *end = strchrnul(rel, '/');

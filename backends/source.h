@@ -36,6 +36,10 @@ typedef struct nd_source_ops {
     int (*list)(nd_raw *raw, const char *rel, char ***names, size_t *n);
     bool (*exists)(nd_raw *raw, const char *rel);
     bool (*root_exists)(nd_raw *raw, const char *path);
+    /* A property of the device's udev database entry, in raw->arena, or
+     * NULL: the sysfs source reads the E: lines of run/udev/data/<id>
+     * below the root, the udev source asks libudev (issue 6). */
+    const char *(*prop)(nd_raw *raw, const char *key);
 } nd_source_ops;
 
 /* A source: how devices are found and how their files are read. The sysfs
@@ -61,6 +65,10 @@ struct nd_source {
     void *priv;
 };
 nd_source *nd_source_sysfs(void);
+/* The libudev source (backends/udev.c, issue 6): the live host, or the
+ * testbed when running under umockdev. NULL with the error set when
+ * libudev cannot be used. */
+nd_source *nd_source_udev(void);
 
 struct nd_raw {
     const nd_source_ops *ops;
@@ -104,6 +112,10 @@ const char *nd_raw_uevent(nd_raw *raw, const char *key);
 /* A property from the device's udev database entry, or NULL (an empty
  * value counts as absent). */
 const char *nd_raw_prop(nd_raw *raw, const char *key);
+/* The value of KEY in text's "<prefix>KEY=VALUE" lines, copied into the
+ * arena; NULL when absent (uevent: prefix "", udev database: "E:"). */
+const char *nd_raw_lines_get(nd_raw *raw, const char *text, const char *prefix,
+                             const char *key);
 /* Report a bad value: "warning: <syspath>/<rel>: <why>". */
 void nd_raw_warn(nd_raw *raw, const char *rel, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

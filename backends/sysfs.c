@@ -98,6 +98,50 @@ static bool sysfs_root_exists(nd_raw *raw, const char *path)
     return nd_root_exists(raw->root, path);
 }
 
+#define ND_UDEVDB_MAX (64 * 1024)   /* a database entry with many links */
+
+/* The udev database entry udev itself would use (DESIGN §13), read below
+ * the root: fixtures carry their own names this way. */
+static void sysfs_load_udevdb(nd_raw *raw)
+{
+    char id[ND_ATTR_MAX + 64];
+    const char *major = nd_raw_uevent(raw, "MAJOR");
+    const char *minor = nd_raw_uevent(raw, "MINOR");
+    char ifindex[ND_ATTR_MAX + 1];
+    if (major && minor)
+        snprintf(id, sizeof(id), "%c%s:%s",
+                 strcmp(raw->subsystem, "block") == 0 ? 'b' : 'c', major, minor);
+    else if (strcmp(raw->subsystem, "net") == 0 &&
+             nd_raw_attr(raw, "ifindex", ifindex) > 0)
+        snprintf(id, sizeof(id), "n%s", ifindex);
+    else
+        snprintf(id, sizeof(id), "+%s:%s", raw->subsystem, raw->sysname);
+    if (strchr(id, '/'))
+        return;   /* a hostile MAJOR must not pick another file */
+    char path[sizeof(id) + 32];
+    snprintf(path, sizeof(path), "run/udev/data/%s", id);
+    char *buf = malloc(ND_UDEVDB_MAX + 1);
+    if (!buf)
+        return;
+    int r = raw->ops->root_read(raw, path, buf, ND_UDEVDB_MAX);
+    if (r >= 0) {
+        raw->udevdb = buf;
+        return;
+    }
+    if (r != -ENOENT)
+        nd_warn(raw->root, "/%s: cannot read: %s", path, strerror(-r));
+    free(buf);
+}
+
+static const char *sysfs_prop(nd_raw *raw, const char *key)
+{
+    if (!raw->udevdb_loaded) {
+        raw->udevdb_loaded = true;
+        sysfs_load_udevdb(raw);
+    }
+    return nd_raw_lines_get(raw, raw->udevdb, "E:", key);
+}
+
 const nd_source_ops nd_sysfs_ops = {
     .read = sysfs_read,
     .root_read = sysfs_root_read,
@@ -105,6 +149,7 @@ const nd_source_ops nd_sysfs_ops = {
     .list = sysfs_list,
     .exists = sysfs_exists,
     .root_exists = sysfs_root_exists,
+    .prop = sysfs_prop,
 };
 
 /* Drop `strip` trailing components of path, in place. */
