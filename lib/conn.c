@@ -9,7 +9,8 @@
 ndConnectPtr ndConnectOpen(const char *root, unsigned int flags)
 {
     nd_error_clear();
-    if (flags & ~(unsigned)ND_CONNECT_QUIET) {
+    if (flags & ~(unsigned)(ND_CONNECT_QUIET | ND_CONNECT_SOURCE_SYSFS |
+                            ND_CONNECT_SOURCE_UDEV)) {
         nd_error(ND_ERR_INVALID_ARG, "ndConnectOpen: unknown flags 0x%x", flags);
         return NULL;
     }
@@ -23,7 +24,15 @@ ndConnectPtr ndConnectOpen(const char *root, unsigned int flags)
         return NULL;
     }
     pthread_rwlock_init(&c->lock, NULL);
-    c->source = nd_source_sysfs();
+    /* issue 6: sysfs, udev or auto (lib/source_pick.c) */
+    c->source = nd_source_pick(&c->root, flags);
+    if (!c->source) {
+        /* not ndConnectClose: it would clear the error */
+        nd_root_close(&c->root);
+        pthread_rwlock_destroy(&c->lock);
+        free(c);
+        return NULL;
+    }
     c->model = nd_scan(&c->root, c->source);
     if (!c->model) {
         ndConnectClose(c);

@@ -189,6 +189,9 @@ struct ndConnect {
 };
 
 nd_model *nd_scan(nd_root *root, nd_source *src);   /* backends/scan.c */
+/* The source ndConnectOpen's flags ask for (lib/source_pick.c, issue 6);
+ * NULL with the error set. Free it with its free(). */
+nd_source *nd_source_pick(const nd_root *root, unsigned int flags);
 
 /* A device handle (lib/api.c): it stands for a key, not a model entry, so
  * it survives refreshes; backends/detach.c looks devices up by it too. */

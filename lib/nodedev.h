@@ -50,6 +50,14 @@ const ndError *ndGetLastError(void);
 /* Flags for ndConnectOpen. */
 enum ndConnectFlags {
     ND_CONNECT_QUIET = 1 << 0,   /* no warnings on stderr (still counted) */
+    /* ---- the source (issue 6); neither flag: auto ---------------------
+     * auto: libudev on the live root when udevd runs there (its
+     * /run/udev/control or /run/udev/data exists), the sysfs walk
+     * otherwise. Both give byte-identical XML on the same tree. */
+    ND_CONNECT_SOURCE_SYSFS = 1 << 1,   /* walk ROOT/sys; any root */
+    ND_CONNECT_SOURCE_UDEV = 1 << 2,    /* libudev: the live root only (or
+                                           umockdev's testbed, when
+                                           UMOCKDEV_DIR is set) */
 };
 
 /* Open a connection on `root` (a directory holding sys/, optionally proc/

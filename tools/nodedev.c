@@ -16,7 +16,7 @@
 #define EXIT_USAGE 2
 
 static const char usage_text[] =
-    "Usage: nodedev [--root DIR] COMMAND [ARGS]\n"
+    "Usage: nodedev [--root DIR] [--source auto|sysfs|udev] COMMAND [ARGS]\n"
     "\n"
     "Lists the devices of a Linux host from sysfs, as host-device XML.\n"
     "\n"
@@ -34,6 +34,10 @@ static const char usage_text[] =
     "Options:\n"
     "  --root DIR   read DIR/sys (and DIR/run/udev/data, DIR/proc) instead of\n"
     "               the live host; NODEDEV_ROOT may stand for it\n"
+    /* issue 6 */
+    "  --source S   how devices are found: sysfs (walk ROOT/sys), udev\n"
+    "               (libudev; the live host only) or auto (default: udev\n"
+    "               when udevd runs on the live host, else sysfs)\n"
     "  --help       show this help\n"
     "  --version    show the version\n"
     "\n"
@@ -472,15 +476,28 @@ int main(int argc, char **argv)
 {
     static const struct option opts[] = {
         { "root", required_argument, NULL, 'r' },
+        { "source", required_argument, NULL, 's' },   /* issue 6 */
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
         { NULL, 0, NULL, 0 },
     };
     const char *root = getenv("NODEDEV_ROOT");
+    unsigned open_flags = 0;   /* --source (issue 6) */
     int o;
     while ((o = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
         switch (o) {
         case 'r': root = optarg; break;
+        case 's':   /* issue 6 */
+            if (strcmp(optarg, "sysfs") == 0)
+                open_flags = ND_CONNECT_SOURCE_SYSFS;
+            else if (strcmp(optarg, "udev") == 0)
+                open_flags = ND_CONNECT_SOURCE_UDEV;
+            else if (strcmp(optarg, "auto") == 0)
+                open_flags = 0;
+            else
+                return usage_error("--source takes %s, not '%s'", "auto, sysfs or udev",
+                                   optarg);
+            break;
         case 'h': fputs(usage_text, stdout); return EXIT_SUCCESS;
         case 'V': printf("nodedev %s\n", ND_VERSION); return EXIT_SUCCESS;
         default: return usage_error("%s", "bad option");
@@ -497,7 +514,7 @@ int main(int argc, char **argv)
         return usage_error("unknown command '%s'", cmd);
     if (!c->needs_conn)
         return c->run(NULL, argc - optind, argv + optind);
-    ndConnectPtr conn = ndConnectOpen(root, 0);
+    ndConnectPtr conn = ndConnectOpen(root, open_flags);
     if (!conn)
         return fail();
     int rc = c->run(conn, argc - optind, argv + optind);
