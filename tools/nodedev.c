@@ -30,6 +30,12 @@ static const char usage_text[] =
     "  destroy NAME|KEY|--wwn WWNN,WWPN       delete a vHBA, given by name, key\n"
     "          [--timeout SECONDS]            or its WWNs\n"
     "  import-umockdev FILE... DIR [--force]  umockdev recordings into a root\n"
+    "  detach NAME|KEY [--driver D] [--force] take the host driver off a PCI\n"
+    "                                         device (bind it to D: vfio-pci,\n"
+    "                                         the default, or pci-stub) or off\n"
+    "                                         a USB device's interfaces\n"
+    "  reattach NAME|KEY                      give the device back to its host\n"
+    "                                         driver; both print the binding\n"
     "\n"
     "Options:\n"
     "  --root DIR   read DIR/sys (and DIR/run/udev/data, DIR/proc) instead of\n"
@@ -40,6 +46,10 @@ static const char usage_text[] =
     "               when udevd runs on the live host, else sysfs)\n"
     "  --help       show this help\n"
     "  --version    show the version\n"
+    "\n"
+    "detach refuses a PCI device while other devices of its IOMMU group are\n"
+    "bound to host drivers, and a USB hub; --force does it anyway. Both\n"
+    "write to sysfs: root on the live host.\n"
     "\n"
     "create and destroy wait up to --timeout seconds (default 30) for the\n"
     "kernel to show the result. The create XML:\n"
@@ -457,6 +467,101 @@ static int cmd_destroy(ndConnectPtr conn, int argc, char **argv)
     return rc;
 }
 
+/* ---- detach, reattach (issue 5) ----------------------------------------- */
+
+static ndNodeDevicePtr lookup_name_or_key(ndConnectPtr conn, const char *what)
+{
+    return what[0] == '/' ? ndNodeDeviceLookupByKey(conn, what)
+                          : ndNodeDeviceLookupByName(conn, what);
+}
+
+/* "NAME: driver D" or "NAME: no driver" for what holds the device now: a
+ * USB device's interfaces each (their drivers are what detach moves),
+ * any other device itself. */
+static int print_binding(ndConnectPtr conn, ndNodeDevicePtr dev)
+{
+    const char *k = ndNodeDeviceGetKey(dev);
+    char *key = k ? strdup(k) : NULL;
+    if (!key)
+        return fail();
+    int n = 0, shown = 0, rc = EXIT_SUCCESS;
+    char **ifs = list_names(conn, "usb_interface", NULL, &n);
+    for (int i = 0; ifs && i < n; i++) {
+        ndNodeDevicePtr intf = ndNodeDeviceLookupByName(conn, ifs[i]);
+        const char *parent = intf ? ndNodeDeviceGetParent(intf) : NULL;
+        if (parent && strcmp(parent, key) == 0) {
+            const char *drv = ndNodeDeviceGetDriver(intf);
+            printf("%s: %s%s\n", ifs[i], drv ? "driver " : "no driver", drv ? drv : "");
+            shown++;
+        }
+        if (intf)
+            ndNodeDeviceFree(intf);
+    }
+    if (ifs)
+        free_names(ifs, n);
+    if (!shown) {
+        /* each getter reuses the handle's string: copy the name first */
+        const char *nm = ndNodeDeviceGetName(dev);
+        char *name = nm ? strdup(nm) : NULL;
+        const char *drv = name ? ndNodeDeviceGetDriver(dev) : NULL;
+        if (name)
+            printf("%s: %s%s\n", name, drv ? "driver " : "no driver", drv ? drv : "");
+        else
+            rc = fail();
+        free(name);
+    }
+    free(key);
+    return rc;
+}
+
+static int cmd_detach(ndConnectPtr conn, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "driver", required_argument, NULL, 'd' },
+        { "force", no_argument, NULL, 'f' },
+        { NULL, 0, NULL, 0 },
+    };
+    const char *driver = NULL;
+    unsigned flags = 0;
+    int o;
+    /* 0, not 1: glibc starts over (the global options were parsed in
+     * order, "+"), so options may also follow NAME */
+    optind = 0;
+    while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (o) {
+        case 'd': driver = optarg; break;
+        case 'f': flags |= ND_DETACH_FORCE; break;
+        default: return usage_error("%s: bad option", "detach");
+        }
+    }
+    if (optind + 1 != argc)
+        return usage_error("detach takes one %s", "NAME or KEY");
+    ndNodeDevicePtr dev = lookup_name_or_key(conn, argv[optind]);
+    if (!dev)
+        return fail();
+    int rc = ndNodeDeviceDetach(dev, driver, flags) < 0 ? fail() : print_binding(conn, dev);
+    ndNodeDeviceFree(dev);
+    return rc;
+}
+
+static int cmd_reattach(ndConnectPtr conn, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { NULL, 0, NULL, 0 },
+    };
+    optind = 0;
+    if (getopt_long(argc, argv, "", opts, NULL) != -1)
+        return usage_error("%s: bad option", "reattach");
+    if (optind + 1 != argc)
+        return usage_error("reattach takes one %s", "NAME or KEY");
+    ndNodeDevicePtr dev = lookup_name_or_key(conn, argv[optind]);
+    if (!dev)
+        return fail();
+    int rc = ndNodeDeviceReAttach(dev, 0) < 0 ? fail() : print_binding(conn, dev);
+    ndNodeDeviceFree(dev);
+    return rc;
+}
+
 typedef struct command {
     const char *name;
     int (*run)(ndConnectPtr conn, int argc, char **argv);
@@ -470,6 +575,8 @@ static const command commands[] = {
     { "create", cmd_create, true },
     { "destroy", cmd_destroy, true },
     { "import-umockdev", cmd_import_umockdev, false },
+    { "detach", cmd_detach, true },
+    { "reattach", cmd_reattach, true },
 };
 
 int main(int argc, char **argv)
