@@ -273,7 +273,13 @@ int nd_detach_usb(const nd_detach_dev *t, unsigned flags)
         nd_detach_err e;
         nd_detach_err_save(&e);
         char left[512];
-        if (nd_usb_undo(&u, k, left, sizeof(left)))
+        bool undone = nd_usb_undo(&u, k, left, sizeof(left));
+        bool earlier = false;
+        for (size_t j = 0; j < k; j++)
+            earlier = earlier || (u.ifs[j].drv_dir && !nd_usb_is_usbfs(&u.ifs[j]));
+        if (undone && !earlier)
+            rc = nd_detach_err_raise(&e, "cannot detach %s", t->name);
+        else if (undone)
             rc = nd_detach_err_raise(&e, "cannot detach %s (its other interfaces were "
                                      "given back)", t->name);
         else
