@@ -135,7 +135,8 @@ cmp -s "$out" "$work/all.env" || fail "NODEDEV_ROOT=ROOT dumpxml --all differs f
 
 # Every fixture (and the root above): list is sorted bytewise without
 # duplicates, --tree shows each listed device exactly once, dumpxml by key
-# equals dumpxml by name, and the dumps are valid.
+# equals dumpxml by name, dumpxml --all is valid and has every device,
+# list --bus pci has the PCI devices.
 roots=("$root")
 for fx in "$fixtures"/*/; do
     fx=${fx%/}
@@ -165,7 +166,14 @@ for r in "${roots[@]}"; do
     fi
     [ "$(head -n 1 "$out")" = computer ] || fail "$label: --tree does not start at computer"
 
-    for i in $(seq 1 "$n"); do
+    # Every device of the first root; a sample of the others (each call
+    # loads the id databases, slow under ASan).
+    if [ "$r" = "$root" ]; then
+        picks=$(seq 1 "$n")
+    else
+        picks=$(printf '%s\n' $(( (n + 1) / 2 )) "$n" | sort -un)
+    fi
+    for i in $picks; do
         name=$(sed -n "${i}p" "$work/list")
         run -- --root "$r" dumpxml "$name"
         expect_rc 0 "$label: dumpxml $name" || continue
