@@ -24,7 +24,9 @@
  *
  * To model another attribute (NPIV's vport_create, vport_delete …) add
  * a handler to fk_handlers[]: every file of that name below sys/ is then
- * watched; fk_watch_tree() watches what a handler creates.
+ * watched; fk_watch_tree() watches what a handler creates. Handlers may
+ * live in files of their own (NPIV: fake_kernel_npiv.c), with the helpers
+ * of tests/fake_kernel.h.
  *
  * Prints "ready" on stdout once every watch is in place; stops on SIGTERM
  * or when its parent dies. Refuses a ROOT that is "/", holds a real sysfs,
@@ -45,6 +47,7 @@
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <unistd.h>
+#include "fake_kernel.h"
 
 #define FK_SYSFS_MAGIC 0x62656572   /* statfs f_type of a real sysfs */
 #define FK_VALUE_MAX 4096
@@ -52,7 +55,7 @@
 static FILE *fk_log;
 
 __attribute__((format(printf, 1, 2)))
-static void fk_say(const char *fmt, ...)
+void fk_say(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -110,8 +113,8 @@ static void fk_add_fact(const char *kind, const char *bus, const char *dev,
     fk_fmt(f->driver, sizeof(f->driver), "%s", driver);
 }
 
-static const fk_fact *fk_find(const char *kind, const char *bus, const char *dev,
-                              const char *driver)
+const fk_fact *fk_find(const char *kind, const char *bus, const char *dev,
+                       const char *driver)
 {
     for (size_t i = 0; i < fk_nfacts; i++) {
         const fk_fact *f = &fk_facts[i];
@@ -143,7 +146,7 @@ static void fk_read_facts(void)
 
 /* Resolve the symlink dir/name lexically to a root-relative path; false
  * when it is no link or leaves the root. */
-static bool fk_resolve(const char *dir, const char *name, char *out, size_t size)
+bool fk_resolve(const char *dir, const char *name, char *out, size_t size)
 {
     char link[PATH_MAX], target[PATH_MAX];
     fk_fmt(link, sizeof(link), "%s/%s", dir, name);
@@ -178,7 +181,7 @@ static bool fk_resolve(const char *dir, const char *name, char *out, size_t size
 
 /* A relative symlink at `link` (root-relative) pointing to `to`, as the
  * kernel's sysfs writes them. */
-static void fk_link(const char *link, const char *to)
+void fk_link(const char *link, const char *to)
 {
     const char *a = link, *b = to;
     /* skip the common leading directories */
@@ -197,7 +200,7 @@ static void fk_link(const char *link, const char *to)
         fk_say("cannot link %s -> %s: %s", link, rel, strerror(errno));
 }
 
-static bool fk_exists(const char *path)
+bool fk_exists(const char *path)
 {
     struct stat st;
     return lstat(path, &st) == 0;
@@ -441,6 +444,9 @@ static const fk_handler fk_handlers[] = {
     { "bind", true, fk_on_bind },
     { "drivers_probe", true, fk_on_drivers_probe },
     { "driver_override", false, fk_on_driver_override },
+    /* NPIV: tests/fake_kernel_npiv.c */
+    { "vport_create", true, fk_on_vport_create },
+    { "vport_delete", true, fk_on_vport_delete },
 };
 
 static const fk_handler *fk_handler_for(const char *name)
@@ -479,7 +485,7 @@ static void fk_watch_file(const char *path, const fk_handler *h)
 
 /* Watch every handled attribute below dir (symlinks are not followed, so
  * each file is met once). */
-static void fk_watch_tree(const char *dir)
+void fk_watch_tree(const char *dir)
 {
     DIR *d = opendir(dir);
     if (!d)
