@@ -296,6 +296,13 @@ int nd_create_parse(const char *xml, size_t len, nd_create_spec *spec)
     if (len > ND_CREATE_XML_MAX)
         return nd_error(ND_ERR_XML, "create XML: %zu bytes, more than the %d accepted",
                         len, ND_CREATE_XML_MAX);
+    /* libxml2 takes a NUL after the root element for the end of the
+     * input and ignores the rest: refuse it, so what is parsed is all
+     * that was given */
+    const char *nul = memchr(xml, '\0', len);
+    if (nul)
+        return nd_error(ND_ERR_XML, "create XML: a NUL byte at offset %td",
+                        nul - xml);
     xmlDocPtr doc = nd_parse_doc(xml, len);
     if (!doc)
         return -1;
