@@ -128,9 +128,13 @@ enum ndDetachFlags {
  *
  * Other devices: ND_ERR_UNSUPPORTED. On success the connection is
  * refreshed, so the device's driver shows the new binding. 0, or -1 with
- * an error naming the device, the file and the reason; when a step fails
- * after the host driver was already unbound, the message says how to give
- * the device back (ndNodeDeviceReAttach).
+ * an error naming the device, the file and the reason: ND_ERR_UNSUPPORTED
+ * for a refusal (other class, stub not loaded, IOMMU group, hub),
+ * ND_ERR_INVALID_ARG for an unknown stub or flag, ND_ERR_SYSTEM with
+ * errno_value for what the kernel refused (EBUSY, EACCES …). What was
+ * changed before a failure is undone; when that is not possible (the host
+ * driver is off, the stub did not bind) the message says so and how to
+ * give the device back (ndNodeDeviceReAttach).
  */
 int ndNodeDeviceDetach(ndNodeDevicePtr dev, const char *driver, unsigned int flags);
 
