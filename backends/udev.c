@@ -26,6 +26,13 @@
 
 #define UD_MAX_LINKS 40   /* as the kernel's ELOOP limit */
 
+/* The source's state: libudev's context, and /sys opened by its absolute
+ * path (so umockdev hands out its testbed's) for existence checks. */
+typedef struct ud_source {
+    struct udev *udev;
+    int sysfd;
+} ud_source;
+
 /* Errors that mean "not there" for the sysfs source (root.c) mean the same
  * here, so both report the same files. */
 static int ud_errno(int e)
@@ -182,9 +189,24 @@ static int ud_attr(struct udev_device *d, const char *syspath, const char *rel,
     return (int)n;
 }
 
-static struct udev *ud_ctx(nd_raw *raw)
+static ud_source *ud_src(nd_raw *raw)
 {
     return raw->source->priv;
+}
+
+/* Whether the root-relative path resolves below the root, as the sysfs
+ * source's nd_root_exists() decides: one openat2(RESOLVE_BENEATH) where
+ * ud_resolve() would take an lstat() per component. Paths below sys/ are
+ * resolved beneath /sys, which differs from "beneath the root" only for a
+ * link from sys/ into another top directory, which sysfs never has. */
+static bool ud_exists(ud_source *s, const char *path)
+{
+    char resolved[PATH_MAX];
+    if (s->sysfd >= 0 && strncmp(path, "sys/", 4) == 0) {
+        nd_root sys = { .fd = s->sysfd };
+        return nd_root_exists(&sys, path + 4);
+    }
+    return ud_resolve(path, resolved, sizeof(resolved)) == 0;
 }
 
 static int udev_read(nd_raw *raw, const char *rel, char *buf, size_t max)
@@ -225,7 +247,7 @@ static int udev_root_read(nd_raw *raw, const char *path, char *buf, size_t max)
     if (strncmp(resolved, "sys/", 4) == 0 && slash) {
         char dir[PATH_MAX + 1];
         snprintf(dir, sizeof(dir), "/%.*s", (int)(slash - resolved), resolved);
-        struct udev_device *d = udev_device_new_from_syspath(ud_ctx(raw), dir);
+        struct udev_device *d = udev_device_new_from_syspath(ud_src(raw)->udev, dir);
         if (d) {
             r = ud_attr(d, dir, slash + 1, buf, max);
             udev_device_unref(d);
@@ -240,7 +262,7 @@ static int udev_root_read(nd_raw *raw, const char *path, char *buf, size_t max)
  * target resolves below the root. */
 static int udev_link(nd_raw *raw, const char *rel, char **target)
 {
-    char abs[PATH_MAX], text[PATH_MAX], path[PATH_MAX], resolved[PATH_MAX];
+    char abs[PATH_MAX], text[PATH_MAX], path[PATH_MAX];
     if (!ud_join(abs, sizeof(abs), raw->syspath, rel))
         return -ENOENT;
     int r = ud_no_links(raw->syspath, rel, false);
@@ -265,7 +287,7 @@ static int udev_link(nd_raw *raw, const char *rel, char **target)
     }
     if (!nd_path_push(path, &len, sizeof(path), text) || len == 0)
         return -ENOENT;
-    if (ud_resolve(path, resolved, sizeof(resolved)) < 0)
+    if (!ud_exists(ud_src(raw), path))
         return -ENOENT;
     *target = strdup(path);
     return *target ? 0 : -ENOMEM;
@@ -287,16 +309,13 @@ static int udev_list(nd_raw *raw, const char *rel, char ***names, size_t *n)
 
 static bool udev_exists(nd_raw *raw, const char *rel)
 {
-    char path[PATH_MAX], resolved[PATH_MAX];
-    return ud_join(path, sizeof(path), raw->path, rel) &&
-           ud_resolve(path, resolved, sizeof(resolved)) == 0;
+    char path[PATH_MAX];
+    return ud_join(path, sizeof(path), raw->path, rel) && ud_exists(ud_src(raw), path);
 }
 
 static bool udev_root_exists(nd_raw *raw, const char *path)
 {
-    (void)raw;
-    char resolved[PATH_MAX];
-    return ud_resolve(path, resolved, sizeof(resolved)) == 0;
+    return ud_exists(ud_src(raw), path);
 }
 
 /* libudev's view: the udev database entry and the uevent file together
@@ -327,7 +346,7 @@ static const nd_source_ops nd_udev_ops = {
 static int udev_enumerate(nd_source *src, nd_root *root, nd_found_fn found,
                           void *ctx)
 {
-    struct udev *u = src->priv;
+    struct udev *u = ((ud_source *)src->priv)->udev;
     for (size_t p = 0; p < nd_nprobes; p++) {
         const nd_probe *probe = &nd_probes[p];
         struct udev_enumerate *e = udev_enumerate_new(u);
@@ -369,7 +388,8 @@ static int udev_enumerate(nd_source *src, nd_root *root, nd_found_fn found,
 
 static int udev_open(nd_source *src, nd_raw *raw)
 {
-    raw->priv = udev_device_new_from_syspath(src->priv, raw->syspath);
+    raw->priv = udev_device_new_from_syspath(((ud_source *)src->priv)->udev,
+                                             raw->syspath);
     return raw->priv ? 0 : -ENOENT;
 }
 
@@ -387,7 +407,11 @@ static void udev_close(nd_raw *raw)
 
 static void udev_free(nd_source *src)
 {
-    udev_unref(src->priv);
+    ud_source *s = src->priv;
+    udev_unref(s->udev);
+    if (s->sysfd >= 0)
+        close(s->sysfd);
+    free(s);
     free(src);
 }
 
@@ -398,13 +422,19 @@ nd_source *nd_source_udev(void)
         nd_error_errno(errno ? errno : ENOMEM, "libudev cannot be used");
         return NULL;
     }
-    nd_source *s = calloc(1, sizeof(*s));
-    if (!s) {
+    nd_source *src = calloc(1, sizeof(*src));
+    ud_source *s = calloc(1, sizeof(*s));
+    if (!src || !s) {
+        free(src);
+        free(s);
         udev_unref(u);
         nd_error(ND_ERR_INTERNAL, "out of memory");
         return NULL;
     }
-    *s = (nd_source){
+    s->udev = u;
+    /* no /sys: every existence check takes the slow path (and finds nothing) */
+    s->sysfd = open("/sys", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    *src = (nd_source){
         .name = "udev",
         .ops = &nd_udev_ops,
         .enumerate = udev_enumerate,
@@ -412,7 +442,7 @@ nd_source *nd_source_udev(void)
         .present = udev_present,
         .close = udev_close,
         .free = udev_free,
-        .priv = u,
+        .priv = s,
     };
-    return s;
+    return src;
 }
