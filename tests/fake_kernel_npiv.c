@@ -384,7 +384,16 @@ static void fk_remove_vport(const char *fcdir, const char *vportdir)
     /* uncounted before the directory goes: whoever waits for it to go
      * then reads the new count */
     fk_count(fcdir, -1);
-    nftw(vportdir, fk_rm, 16, FTW_DEPTH | FTW_PHYS);
+    /* the whole vport vanishes at once (moved out of sys/, then removed):
+     * whoever sees the vHBA gone sees nothing of it left */
+    static unsigned long trash_no;
+    char trash[64];
+    fk_fmt(trash, sizeof(trash), ".fake_kernel_trash.%lu", trash_no++);
+    if (rename(vportdir, trash) < 0) {
+        fk_say("cannot move %s away: %s", vportdir, strerror(errno));
+        return;
+    }
+    nftw(trash, fk_rm, 16, FTW_DEPTH | FTW_PHYS);
     fk_say("vport_delete: removed %s", vportdir);
 }
 
