@@ -41,13 +41,16 @@ n=$(grep -c . "$out/err")
 "$NODEDEV" --root "$root" list > "$out/list" 2> /dev/null
 for name in storage_model_Samsung_SSD_860 volume_part1_size_1000203837440 \
             pci_8086_9d71_sound_card_0 computer_logicaldev_input \
-            computer_logicaldev_input_0; do
+            computer_logicaldev_input_0 computer_logicaldev_input_1; do
     grep -qx -- "$name" "$out/list" || fail "$name is not listed"
 done
 "$NODEDEV" --root "$root" dumpxml storage_model_Samsung_SSD_860 2> /dev/null |
     grep -q '<size>' && fail "the disk with a bad size has a <size>"
 n=$("$NODEDEV" --root "$root" list --cap keyboard 2> /dev/null | wc -l)
 [ "$n" = 0 ] || fail "a keyboard from a key bitmap of the wrong length"
+# the sleep button without capabilities/: its kind from the uevent
+keys=$("$NODEDEV" --root "$root" list --cap keys 2> /dev/null)
+[ "$keys" = computer_logicaldev_input_0 ] || fail "keys: got [$keys]"
 
 xmllint --noout --relaxng "$ND_SOURCE_DIR/xml/nodedev.rng" "$out/all.xml" ||
     fail "the dump does not validate"
