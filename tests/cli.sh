@@ -134,9 +134,10 @@ run -- --root "$root" dumpxml --all
 cmp -s "$out" "$work/all.env" || fail "NODEDEV_ROOT=ROOT dumpxml --all differs from --root ROOT"
 
 # Every fixture (and the root above): list is sorted bytewise without
-# duplicates, --tree shows each listed device exactly once, dumpxml by key
-# equals dumpxml by name, dumpxml --all is valid and has every device,
-# list --bus pci has the PCI devices.
+# duplicates and --tree shows each listed device exactly once. On the root
+# above also: dumpxml by key equals dumpxml by name (a sample),
+# dumpxml --all is valid and has every device, list --bus pci has the PCI
+# devices.
 roots=("$root")
 for fx in "$fixtures"/*/; do
     fx=${fx%/}
@@ -166,14 +167,15 @@ for r in "${roots[@]}"; do
     fi
     [ "$(head -n 1 "$out")" = computer ] || fail "$label: --tree does not start at computer"
 
-    # Every device of the first root; a sample of the others (each call
-    # loads the id databases, slow under ASan).
-    if [ "$r" = "$root" ]; then
-        picks=$(seq 1 "$n")
-    else
-        picks=$(printf '%s\n' $(( (n + 1) / 2 )) "$n" | sort -un)
+    # The rest on the first root only: each call scans and names the whole
+    # tree again (about a second under ASan, libpciaccess's name lookup).
+    if [ "$r" != "$root" ]; then
+        ok
+        continue
     fi
-    for i in $picks; do
+    # By name and by key: five devices spread over the list (computer, the
+    # last one, three between).
+    for i in $(printf '%s\n' 1 $(( (n + 3) / 4 )) $(( (n + 1) / 2 )) $(( (3 * n + 3) / 4 )) "$n" | sort -un); do
         name=$(sed -n "${i}p" "$work/list")
         run -- --root "$r" dumpxml "$name"
         expect_rc 0 "$label: dumpxml $name" || continue
