@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
-# run.sh [-b BUILD] [-s "1000 10000 100000"] [-r RUNS] [-S SEED] [-d DIR] [-m FILE]
+# run.sh [-b BUILD] [-s "1000 10000 100000"] [-r RUNS] [-S SEED] [-d DIR] [-m FILE] [-g]
 #
 # The benchmarks of issue 8. For each size: a synthetic root (tests/bench/gen,
 # made once into DIR and kept, keyed by seed, size and gen.c), then one
@@ -13,7 +13,7 @@
 # with wall time, CPU time (user + sys) and peak RSS (tests/bench/measure:
 # wait4's rusage). Prints, per size, the medians and the median of each
 # round's ratio to that round's floor, then the issue's targets, PASS or
-# MISS. -m also writes the tables as Markdown into FILE.
+# MISS. -m also writes the tables as Markdown into FILE. -g only generates.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -23,7 +23,8 @@ runs=5
 seed=1
 dir=${ND_BENCH_DIR:-/tmp/nd-bench}
 md=
-while getopts "b:s:r:S:d:m:h" o; do
+gen_only=
+while getopts "b:s:r:S:d:m:gh" o; do
     case $o in
     b) build=$OPTARG ;;
     s) sizes=$OPTARG ;;
@@ -31,6 +32,7 @@ while getopts "b:s:r:S:d:m:h" o; do
     S) seed=$OPTARG ;;
     d) dir=$OPTARG ;;
     m) md=$OPTARG ;;
+    g) gen_only=1 ;;
     *) sed -n '3,17p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
     esac
 done
@@ -82,6 +84,7 @@ measure() {
 for size in $sizes; do
     root=$(root_of "$size")
     echo "size $size: $(sed 's/^gen: //' "$root/.complete")" >&2
+    [ -n "$gen_only" ] && continue
     for round in $(seq 0 "$runs"); do   # round 0: the warm-up
         measure floor "$size" "$round" "$bench/floor" "$root"
         measure list "$size" "$round" "$nodedev" --root "$root" list
@@ -90,6 +93,8 @@ for size in $sizes; do
         echo "  round $round/$runs done" >&2
     done
 done
+
+[ -n "$gen_only" ] && exit 0
 
 # ---- the report ----------------------------------------------------------
 cpu_model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
