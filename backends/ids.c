@@ -15,6 +15,7 @@
 #include <string.h>
 #include <libxml/hash.h>
 #include "internal.h"
+#include "hex.h"
 
 #ifndef ND_USB_IDS
 #define ND_USB_IDS "/usr/share/misc/usb.ids"
@@ -119,24 +120,13 @@ static int usb_cmp(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-static int hex_digit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* "xxxx<blank>name": the 4-digit id and the name (trailing blanks cut in
  * place); NULL when the line is not of that form or the name is empty. */
 static char *usb_parse_entry(char *line, uint32_t *id)
 {
     uint32_t v = 0;
     for (int i = 0; i < 4; i++) {
-        int d = hex_digit(line[i]);
+        int d = nd_hex_digit(line[i]);
         if (d < 0)
             return NULL;
         v = v << 4 | (uint32_t)d;

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <linux/input-event-codes.h>
 #include "input_kind.h"
+#include "hex.h"
 
 #define WORD_BITS 64
 #define NWORDS(bits) (((bits) + WORD_BITS - 1) / WORD_BITS)
@@ -47,17 +48,6 @@ static const size_t bitmap_words[ND_INPUT_NBITMAPS] = {
 };
 #define MAX_WORDS NWORDS(KEY_CNT)   /* the largest of them */
 
-static int hex_digit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 int nd_input_bitmap_parse(const char *text, uint64_t *words, size_t nwords)
 {
     memset(words, 0, nwords * sizeof(*words));
@@ -66,7 +56,7 @@ int nd_input_bitmap_parse(const char *text, uint64_t *words, size_t nwords)
     size_t count = 0;
     for (const char *p = text;;) {
         size_t digits = 0;
-        while (hex_digit(p[digits]) >= 0)
+        while (nd_hex_digit(p[digits]) >= 0)
             digits++;
         if (digits == 0 || digits > WORD_BITS / 4)
             return -EINVAL;
@@ -86,7 +76,7 @@ int nd_input_bitmap_parse(const char *text, uint64_t *words, size_t nwords)
             continue;
         uint64_t w = 0;
         for (; *p && *p != ' '; p++)
-            w = w << 4 | (uint64_t)hex_digit(*p);
+            w = w << 4 | (uint64_t)nd_hex_digit(*p);
         words[--i] = w;
         if (!*p)
             break;

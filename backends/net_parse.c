@@ -2,17 +2,7 @@
 /* Parsers for the network probe (see net_parse.h): pure, fuzzable. */
 #include <string.h>
 #include "net_parse.h"
-
-static int hex_digit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
+#include "hex.h"
 
 bool nd_mac_parse(const char *s, char out[ND_MAC_TEXT_MAX], bool *all_zero)
 {
@@ -20,7 +10,7 @@ bool nd_mac_parse(const char *s, char out[ND_MAC_TEXT_MAX], bool *all_zero)
     size_t n = 0;
     bool zero = true;
     for (;;) {
-        int hi = hex_digit(s[0]), lo = hi < 0 ? -1 : hex_digit(s[1]);
+        int hi = nd_hex_digit(s[0]), lo = hi < 0 ? -1 : nd_hex_digit(s[1]);
         /* the octet and its ':' or NUL must fit */
         if (lo < 0 || n + 3 > ND_MAC_TEXT_MAX)
             return false;

@@ -5,17 +5,7 @@
 #include <errno.h>
 #include <string.h>
 #include "internal.h"
-
-static int nd_hex_digit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
+#include "hex.h"
 
 /* The digits after an optional "0x"/"0X". */
 static const char *nd_wwn_digits(const char *s)
