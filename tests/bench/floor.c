@@ -77,7 +77,11 @@ static int o2(int dirfd, const char *path, int flags, unsigned long long resolve
         .flags = (unsigned long long)(flags | O_CLOEXEC),
         .resolve = resolve,
     };
-    long fd = syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
+    long fd;
+    int tries = 0;
+    do   /* EAGAIN: a rename somewhere raced with a ".." step; retry */
+        fd = syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
+    while (fd < 0 && errno == EAGAIN && ++tries < 64);
     return fd < 0 ? -errno : (int)fd;
 }
 
