@@ -367,6 +367,29 @@ static void test_create_auto_parent(void **state)
     assert_int_equal(f->rec.n, 3);
 }
 
+/* A driver that keeps vport_create/vport_delete in the scsi_host dir. */
+static void test_create_scsi_host_fallback(void **state)
+{
+    fx *f = *state;
+    char from[PATH_MAX], to[PATH_MAX];
+    static const char *const files[] = { "vport_create", "vport_delete" };
+    for (size_t i = 0; i < 2; i++) {
+        snprintf(from, sizeof(from), "%s/" HOST9 "/fc_host/host9/%s", f->root, files[i]);
+        snprintf(to, sizeof(to), "%s/" HOST9 "/scsi_host/host9/%s", f->root, files[i]);
+        assert_int_equal(rename(from, to), 0);
+    }
+    start(f, "# test_npiv\n");
+    ndNodeDevicePtr dev = create(f, "pci_1077_2532_scsi_host", NULL, OK_MS);
+    if (!dev)
+        fail_msg("%s", ndGetLastError()->message);
+    assert_string_equal(f->rec.path[0], HOST9 "/scsi_host/host9/vport_create");
+    assert_int_equal(ndNodeDeviceDestroyTimeout(dev, OK_MS), 0);
+    assert_string_equal(f->rec.path[1], HOST9 "/scsi_host/host9/vport_delete");
+    assert_string_equal(f->rec.data[0], f->rec.data[1]);
+    assert_false(there(f, HOST9 "/vport-9:0-0"));
+    ndNodeDeviceFree(dev);
+}
+
 static void test_create_auto_none(void **state)
 {
     fx *f = *state;
@@ -647,6 +670,7 @@ int main(void)
         T(test_create_given_wwns),
         T(test_create_by_key_generated),
         T(test_create_auto_parent),
+        T(test_create_scsi_host_fallback),
         T(test_create_auto_none),
         T(test_refuse_parent),
         T(test_refuse_wwns),
