@@ -82,6 +82,15 @@ static nd_dev *nd_scan_probe(nd_model *m, nd_source *src, nd_root *root,
     return r == ND_PROBE_OK ? d : NULL;
 }
 
+/* One device probed alone (issue 6: a hotplug event), into arena. */
+nd_dev *nd_scan_one(nd_arena *arena, nd_source *src, nd_root *root, const char *path,
+                    const nd_probe *probe)
+{
+    nd_model one = { .arena = arena };
+    nd_found f = { .path = (char *)path, .probe = probe };
+    return nd_scan_probe(&one, src, root, &f);
+}
+
 static nd_dev *nd_scan_computer(nd_model *m, nd_source *src, nd_root *root)
 {
     nd_raw raw;

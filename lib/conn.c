@@ -46,6 +46,8 @@ int ndConnectClose(ndConnectPtr conn)
     nd_error_clear();
     if (!conn)
         return nd_error(ND_ERR_INVALID_ARG, "ndConnectClose: no connection");
+    if (conn->monitor)   /* issue 6 */
+        nd_monitor_free(conn->monitor);
     nd_model_free(conn->model);
     if (conn->source)
         conn->source->free(conn->source);

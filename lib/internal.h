@@ -95,6 +95,11 @@ void nd_name_sanitize(char *s);
 /* Names every device of m->devs (which must be in path order, computer
  * first) and sets key; deterministic (DESIGN §4). 0 or -1. */
 int nd_names_assign(nd_model *m);
+/* One device's body before collisions (malloc'd), and the first free
+ * "<base>_<k>" in the name table `used` (malloc'd); next_k NULL: from k=0.
+ * lib/model_update.c names hotplugged devices with them (issue 6). */
+char *nd_compose_body(const nd_dev *d);
+char *nd_suffixed(void *used, void *next_k, const char *base);
 
 /* ---- index (lib/index.c) --------------------------------------------- */
 int nd_index_build(nd_model *m);
@@ -115,6 +120,9 @@ typedef struct nd_root {
 } nd_root;
 
 int nd_root_open(nd_root *r, const char *dir, bool quiet);
+/* openat2() (O_CLOEXEC added), retried while the kernel says EAGAIN; the
+ * fd, or -1 with errno. Every open below a root goes through it. */
+long nd_openat2_raw(int dirfd, const char *path, int flags, unsigned long long resolve);
 void nd_root_close(nd_root *r);
 void nd_warn(nd_root *r, const char *fmt, ...) ND_PRINTF(2, 3);
 /* Open `rel` (relative to dirfd, itself below the root) for reading without
@@ -186,9 +194,16 @@ struct ndConnect {
     nd_source *source;
     nd_model *model;
     unsigned long generation;    /* bumped by every refresh */
+    struct nd_monitor *monitor;  /* device events (lib/monitor.c, issue 6) */
 };
+/* Stops listening and frees the monitor (ndConnectClose, issue 6). */
+void nd_monitor_free(struct nd_monitor *mon);
 
 nd_model *nd_scan(nd_root *root, nd_source *src);   /* backends/scan.c */
+/* One device at path ("sys/devices/…") probed with probe, into arena, its
+ * parent not set; NULL when it is not one or vanished (issue 6). */
+nd_dev *nd_scan_one(nd_arena *arena, nd_source *src, nd_root *root, const char *path,
+                    const nd_probe *probe);
 /* The source ndConnectOpen's flags ask for (lib/source_pick.c, issue 6);
  * NULL with the error set. Free it with its free(). */
 nd_source *nd_source_pick(const nd_root *root, unsigned int flags);

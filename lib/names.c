@@ -20,8 +20,9 @@ void nd_name_sanitize(char *s)
     }
 }
 
-/* head + parent body + tail, sanitised and cut to ND_BODY_MAX bytes. */
-static char *nd_compose_body(const nd_dev *d)
+/* head + parent body + tail, sanitised and cut to ND_BODY_MAX bytes.
+ * (Not static: lib/model_update.c names a hotplugged device the same way.) */
+char *nd_compose_body(const nd_dev *d)
 {
     const char *parent = d->name_parent && d->parent ? d->parent->name : "";
     const char *tail = d->name_tail;
@@ -42,10 +43,11 @@ static char *nd_compose_body(const nd_dev *d)
 /* The first free "<base>_<k>", with base cut so the key still fits. The
  * next k to try per base is remembered, so n devices sharing a body cost
  * O(n), not O(n²): every smaller k is taken already and names never leave
- * the table during a scan. */
-static char *nd_suffixed(xmlHashTablePtr used, xmlHashTablePtr next_k,
-                         const char *base)
+ * the table during a scan. With next_k NULL (lib/model_update.c: names do
+ * leave the table there) the search starts at 0. */
+char *nd_suffixed(void *used_table, void *next_k_table, const char *base)
 {
+    xmlHashTablePtr used = used_table, next_k = next_k_table;
     uintptr_t k = (uintptr_t)xmlHashLookup(next_k, (const xmlChar *)base);
     char name[ND_BODY_MAX + 1];
     for (;; k++) {

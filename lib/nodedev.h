@@ -205,6 +205,50 @@ ndNodeDevicePtr ndNodeDeviceCreateTimeout(ndConnectPtr conn, const char *xml,
 int ndNodeDeviceDestroy(ndNodeDevicePtr dev);
 int ndNodeDeviceDestroyTimeout(ndNodeDevicePtr dev, int timeout_ms);
 
+/* ---- device events (issue 6) ----------------------------------------
+ * The connection's index follows the host's hotplug events without a
+ * rescan: a new device is probed alone and takes its body as a name, or
+ * the first free "<body>_<k>"; existing devices keep their names; a
+ * removed device takes every device below it along; a device whose parent
+ * is not known yet hangs off its nearest known ancestor (or computer) and
+ * moves under the parent when that appears. The names can therefore
+ * differ from a fresh scan's; ndConnectRefresh gives the canonical,
+ * deterministic names again (DESIGN §4).
+ * Events come from udevd ("udev" netlink group, after its rules ran) when
+ * /run/udev/control exists, else straight from the kernel ("kernel"
+ * group), so hosts without udevd get them too. Live host only (or
+ * umockdev's testbed, UMOCKDEV_DIR set). */
+typedef enum ndEventAction {
+    ND_EVENT_ADDED = 0,
+    ND_EVENT_REMOVED = 1,
+    ND_EVENT_CHANGED = 2,    /* attributes, driver binding, parent */
+} ndEventAction;
+
+/* "added", "removed", "changed"; NULL for anything else. */
+const char *ndEventActionName(int action);
+
+/* Called once per device and action, from ndConnectMonitorDispatch, in
+ * its thread, with no lock held (it may use the connection). name and key
+ * are valid during the call. */
+typedef void (*ndConnectMonitorCallback)(ndConnectPtr conn, const char *name,
+                                         const char *key, int action,
+                                         void *opaque);
+
+/* Start listening: a file descriptor that polls readable when events are
+ * pending (do not read it; call ndConnectMonitorDispatch), or -1. One
+ * monitor per connection. */
+int ndConnectMonitorOpen(ndConnectPtr conn, ndConnectMonitorCallback cb, void *opaque);
+/* Apply the pending events to the index and call the callback for each
+ * device they touched. The number of callbacks made (0: nothing was
+ * pending), or -1. Should the kernel have dropped events (its buffer
+ * overflowed), the connection is refreshed instead. */
+int ndConnectMonitorDispatch(ndConnectPtr conn);
+int ndConnectMonitorClose(ndConnectPtr conn);
+/* Open, dispatch until *stop becomes non-zero (checked at least every
+ * 250 ms, so a signal handler may set it), close. 0, or -1. */
+int ndConnectMonitorRun(ndConnectPtr conn, ndConnectMonitorCallback cb, void *opaque,
+                        volatile int *stop);
+
 /* The device's <device> XML; the caller frees it with free(). */
 char *ndNodeDeviceDumpXML(ndNodeDevicePtr dev, unsigned int flags);
 /* Every device as one <devices> document; the caller frees it. */

@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "nodedev.h"
+#include "cmd_monitor.h"   /* issue 6 */
 
 #define EXIT_USAGE 2
 
@@ -30,6 +31,8 @@ static const char usage_text[] =
     "  destroy NAME|KEY|--wwn WWNN,WWPN       delete a vHBA, given by name, key\n"
     "          [--timeout SECONDS]            or its WWNs\n"
     "  import-umockdev FILE... DIR [--force]  umockdev recordings into a root\n"
+    "  monitor [--json]                       a line per device event (added,\n"
+    "                                         removed, changed) until SIGINT\n"
     "  detach NAME|KEY [--driver D] [--force] take the host driver off a PCI\n"
     "                                         device (bind it to D: vfio-pci,\n"
     "                                         the default, or pci-stub) or off\n"
@@ -577,6 +580,7 @@ static const command commands[] = {
     { "import-umockdev", cmd_import_umockdev, false },
     { "detach", cmd_detach, true },
     { "reattach", cmd_reattach, true },
+    { "monitor", nd_cmd_monitor, true },   /* issue 6: tools/cmd_monitor.c */
 };
 
 int main(int argc, char **argv)
