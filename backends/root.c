@@ -17,13 +17,26 @@
 #include <unistd.h>
 #include "internal.h"
 
-static int nd_openat2(int dirfd, const char *path, int flags, unsigned long long resolve)
+long nd_openat2_raw(int dirfd, const char *path, int flags, unsigned long long resolve)
 {
     struct open_how how = {
         .flags = (unsigned long long)(flags | O_CLOEXEC),
         .resolve = resolve,
     };
-    long fd = syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
+    long fd;
+    /* With RESOLVE_BENEATH the kernel answers EAGAIN when any rename on the
+     * system raced a ".." step: the path is fine, ask again (bounded). */
+    for (int tries = 0; tries < 64; tries++) {
+        fd = syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
+        if (fd >= 0 || errno != EAGAIN)
+            break;
+    }
+    return fd;
+}
+
+static int nd_openat2(int dirfd, const char *path, int flags, unsigned long long resolve)
+{
+    long fd = nd_openat2_raw(dirfd, path, flags, resolve);
     if (fd >= 0)
         return (int)fd;
     /* Leaving the root, a loop, a symlink where none may be, or a file

@@ -8,7 +8,6 @@
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 #include "internal.h"
@@ -32,11 +31,8 @@ int nd_root_write(const nd_root *r, const char *path, const char *data)
     /* Write-only attributes are opened write-only, never for reading.
      * O_TRUNC as libvirt does: sysfs ignores it, a fixture file is rewritten
      * whole so a fake kernel sees exactly what was written. */
-    struct open_how how = {
-        .flags = O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
-        .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
-    };
-    long fd = syscall(SYS_openat2, r->fd, path, &how, sizeof(how));
+    long fd = nd_openat2_raw(r->fd, path, O_WRONLY | O_TRUNC | O_NOFOLLOW,
+                             RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS);
     if (fd < 0) {
         int e = errno == EXDEV ? ENOENT : errno;
         return nd_error_errno(e, "cannot open /%s for writing", path);
