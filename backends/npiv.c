@@ -36,27 +36,14 @@ static void nd_npiv_port_free(nd_npiv_port *p)
     memset(p, 0, sizeof(*p));
 }
 
-/* The first element `name` in the list n (with type=`type` when given). */
-static const nd_node *nd_npiv_child(const nd_node *n, const char *name, const char *type)
-{
-    for (; n; n = n->next) {
-        if (strcmp(n->name, name) != 0)
-            continue;
-        const char *t = type ? nd_node_get_attr(n, "type") : NULL;
-        if (!type || (t && strcmp(t, type) == 0))
-            return n;
-    }
-    return NULL;
-}
-
 /* d's fc capability (NULL: d is no FC host) and, in p, its name, path and
  * host number. 1 (nothing set) when d is no SCSI host; -1 with the error
  * set when out of memory. */
 static int nd_npiv_port_of(const nd_dev *d, nd_npiv_port *p, const nd_node **fc)
 {
-    const nd_node *sh = nd_npiv_child(d->caps, "capability", "scsihost");
-    const nd_node *host = sh ? nd_npiv_child(sh->children, "host", NULL) : NULL;
-    *fc = sh ? nd_npiv_child(sh->children, "capability", "fc") : NULL;
+    const nd_node *sh = nd_node_find(d->caps, "capability", "scsihost");
+    const nd_node *host = sh ? nd_node_find(sh->children, "host", NULL) : NULL;
+    *fc = sh ? nd_node_find(sh->children, "capability", "fc") : NULL;
     if (!host || !host->text || !d->path ||
         nd_parse_ulong(host->text, 10, &p->host) < 0)
         return 1;
@@ -415,11 +402,11 @@ static int nd_npiv_vhba_of(const nd_dev *d, nd_npiv_port *vhba, nd_npiv_port *pa
 {
     const nd_node *fc = NULL, *pfc = NULL;
     if (nd_npiv_port_of(d, vhba, &fc) != 0 || !fc ||
-        !nd_npiv_child(fc->children, "capability", "vport"))
+        !nd_node_find(fc->children, "capability", "vport"))
         return nd_error(ND_ERR_UNSUPPORTED,
                         "%s is not a virtual HBA (no fc capability with a vport); "
                         "nothing written", d->name);
-    const nd_node *addr = nd_npiv_child(fc->children, "address", NULL);
+    const nd_node *addr = nd_node_find(fc->children, "address", NULL);
     const char *nn = addr ? nd_node_get_attr(addr, "wwnn") : NULL;
     const char *pn = addr ? nd_node_get_attr(addr, "wwpn") : NULL;
     if (!nn || !pn)

@@ -5,26 +5,13 @@
 #include <string.h>
 #include "internal.h"
 
-/* The first child element `name` of n, with type=`type` when given. */
-static const nd_node *nd_child(const nd_node *n, const char *name, const char *type)
-{
-    for (; n; n = n->next) {
-        if (strcmp(n->name, name) != 0)
-            continue;
-        const char *t = type ? nd_node_get_attr(n, "type") : NULL;
-        if (!type || (t && strcmp(t, type) == 0))
-            return n;
-    }
-    return NULL;
-}
-
 /* Whether d is a SCSI host with exactly this (normalised) FC address;
  * the probe stores the WWNs normalised, so bytes compare. */
 static bool nd_has_wwn(const nd_dev *d, const char *wwnn, const char *wwpn)
 {
-    const nd_node *host = nd_child(d->caps, "capability", "scsihost");
-    const nd_node *fc = host ? nd_child(host->children, "capability", "fc") : NULL;
-    const nd_node *addr = fc ? nd_child(fc->children, "address", NULL) : NULL;
+    const nd_node *host = nd_node_find(d->caps, "capability", "scsihost");
+    const nd_node *fc = host ? nd_node_find(host->children, "capability", "fc") : NULL;
+    const nd_node *addr = fc ? nd_node_find(fc->children, "address", NULL) : NULL;
     if (!addr)
         return false;
     const char *nn = nd_node_get_attr(addr, "wwnn");

@@ -82,6 +82,9 @@ void nd_node_attr(nd_arena *a, nd_node *n, const char *name, const char *value);
 void nd_node_attrf(nd_arena *a, nd_node *n, const char *name, const char *fmt, ...)
     ND_PRINTF(4, 5);
 const char *nd_node_get_attr(const nd_node *n, const char *name);
+/* The first element `name` in the sibling list n (with type=`type` when
+ * type is not NULL), or NULL. */
+const nd_node *nd_node_find(const nd_node *n, const char *name, const char *type);
 /* A <capability type=…> appended to the device (parent NULL) or nested. */
 nd_node *nd_dev_add_cap(nd_arena *a, nd_dev *d, nd_node *parent, const char *type);
 nd_node *nd_dev_set_bus(nd_arena *a, nd_dev *d, const char *type);

@@ -68,6 +68,18 @@ const char *nd_node_get_attr(const nd_node *n, const char *name)
     return NULL;
 }
 
+const nd_node *nd_node_find(const nd_node *n, const char *name, const char *type)
+{
+    for (; n; n = n->next) {
+        if (strcmp(n->name, name) != 0)
+            continue;
+        const char *t = type ? nd_node_get_attr(n, "type") : NULL;
+        if (!type || (t && strcmp(t, type) == 0))
+            return n;
+    }
+    return NULL;
+}
+
 nd_node *nd_dev_add_cap(nd_arena *a, nd_dev *d, nd_node *parent, const char *type)
 {
     nd_node *cap;
