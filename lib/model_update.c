@@ -222,13 +222,13 @@ static bool nd_is_below(const nd_dev *d, const char *path)
 
 /* ---- the operations ---------------------------------------------------- */
 
-int nd_model_upd_attach(nd_model_upd *u, nd_model *m)
+void nd_model_upd_attach(nd_model_upd *u, nd_model *m, unsigned long generation)
 {
-    if (u->model == m)
-        return 0;
+    if (u->model == m && u->generation == generation)
+        return;
     /* a scan allocates both arrays with room for at least ndevs */
-    *u = (nd_model_upd){ .model = m, .devs_cap = m->ndevs, .by_name_cap = m->ndevs };
-    return 0;
+    *u = (nd_model_upd){ .model = m, .generation = generation, .devs_cap = m->ndevs,
+                         .by_name_cap = m->ndevs };
 }
 
 nd_dev *nd_model_insert(nd_model_upd *u, const nd_dev *probed, nd_changes *ch)

@@ -40,13 +40,15 @@ void nd_changes_free(nd_changes *ch);
  * has put another model in place. */
 typedef struct nd_model_upd {
     nd_model *model;
+    unsigned long generation;   /* the connection's, when attached: a
+                                   refreshed model may reuse an address */
     size_t devs_cap, by_name_cap;
     size_t garbage;        /* arena bytes no live device uses */
     unsigned long compactions;
 } nd_model_upd;
 
-/* 0, or -1 (out of memory) with the error set. */
-int nd_model_upd_attach(nd_model_upd *u, nd_model *m);
+/* Work on m, the model of the connection's refresh `generation`. */
+void nd_model_upd_attach(nd_model_upd *u, nd_model *m, unsigned long generation);
 
 /* The device at path ("/sys/devices/…"), or NULL. */
 nd_dev *nd_model_find(const nd_model *m, const char *path);

@@ -81,7 +81,7 @@ static void nd_mon_remove(ndConnect *c, struct nd_monitor *mon, const char *path
                           nd_changes *ch)
 {
     pthread_rwlock_wrlock(&c->lock);
-    nd_model_upd_attach(&mon->upd, c->model);
+    nd_model_upd_attach(&mon->upd, c->model, c->generation);
     nd_dev *cur = nd_model_find(c->model, path);
     if (cur)
         nd_model_remove(&mon->upd, cur, true, ch);
@@ -109,7 +109,7 @@ static void nd_mon_probe(ndConnect *c, struct nd_monitor *mon, const char *path,
     nd_dev *d = nd_scan_one(tmp, c->source, &c->root, path + 1, probe);
 
     pthread_rwlock_wrlock(&c->lock);
-    nd_model_upd_attach(&mon->upd, c->model);
+    nd_model_upd_attach(&mon->upd, c->model, c->generation);
     cur = nd_model_find(c->model, path);   /* may have changed meanwhile */
     if (d && cur)
         nd_model_replace(&mon->upd, cur, d, ch);
@@ -165,6 +165,8 @@ static bool nd_mon_allowed(const ndConnect *c)
 
 void nd_monitor_free(struct nd_monitor *mon)
 {
+    if (!mon)
+        return;
     if (mon->mon)
         udev_monitor_unref(mon->mon);
     if (mon->udev)
@@ -244,9 +246,12 @@ int ndConnectMonitorDispatch(ndConnectPtr conn)
     }
     pthread_mutex_unlock(&mon->dispatch);
 
+    /* a callback may close the monitor: nothing of it is used after one */
+    ndConnectMonitorCallback cb = mon->cb;
+    void *opaque = mon->opaque;
     int n = (int)ch.n;
     for (size_t i = 0; i < ch.n; i++)
-        mon->cb(conn, ch.v[i].name, ch.v[i].key, ch.v[i].action, mon->opaque);
+        cb(conn, ch.v[i].name, ch.v[i].key, ch.v[i].action, opaque);
     nd_changes_free(&ch);
     if (lost) {
         /* the kernel dropped events: only a rescan knows what they were */
@@ -287,6 +292,8 @@ int ndConnectMonitorRun(ndConnectPtr conn, ndConnectMonitorCallback cb, void *op
             rc = -1;
             break;
         }
+        if (!conn->monitor)
+            return 0;   /* a callback closed it: that ends the loop too */
     }
     /* closed directly: ndConnectMonitorClose would clear the error */
     nd_monitor_free(conn->monitor);

@@ -674,6 +674,58 @@ static void test_burst(void **state)
         fail_msg("the model's arena grew from %zu to %zu bytes", arena_before, arena_after);
 }
 
+/* ---- refreshes and a callback that closes ---------------------------- */
+
+static void on_event_close(ndConnectPtr conn, const char *name, const char *key, int action,
+                           void *opaque)
+{
+    on_event(conn, name, key, action, opaque);
+    ndConnectMonitorClose(conn);
+}
+
+static void test_refresh_and_close(void **state)
+{
+    fx *f = *state;
+    /* refreshes between events put other models in place (maybe at an
+     * address an earlier one had): the next event still lands right */
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(ndConnectRefresh(f->conn), 0);
+    add(f, "P: /devices/pci0000:00/0000:00:19.0\nE: SUBSYSTEM=pci\n"
+           "A: vendor=0x8086\nA: device=0x10d3\n");
+    assert_int_equal(dispatch(f), 1);
+    assert_event(f, 0, ND_EVENT_ADDED, "pci_8086_10d3");
+    assert_matches_fresh(f);
+    assert_int_equal(ndConnectRefresh(f->conn), 0);
+    assert_int_equal(ndConnectRefresh(f->conn), 0);
+    add(f, "P: /devices/pci0000:00/0000:00:1c.0\nE: SUBSYSTEM=pci\n"
+           "A: vendor=0x8086\nA: device=0x10d3\n");
+    assert_int_equal(dispatch(f), 1);
+    assert_event(f, 0, ND_EVENT_ADDED, "pci_8086_10d3_0");
+    assert_matches_fresh(f);
+
+    /* the blocking loop ends when a callback closes the monitor */
+    assert_int_equal(ndConnectMonitorClose(f->conn), 0);
+    f->nev = 0;
+    int stop = 0;
+    pid_t kid = fork();
+    assert_true(kid >= 0);
+    if (kid == 0) {
+        /* the event comes once the parent's loop listens: send a few */
+        for (int i = 0; i < 20; i++) {
+            usleep(50 * 1000);
+            umockdev_testbed_uevent(f->tb, PCI_ROOT "/0000:00:19.0", "change");
+        }
+        _exit(0);
+    }
+    assert_int_equal(ndConnectMonitorRun(f->conn, on_event_close, f, &stop), 0);
+    assert_true(f->nev >= 1);
+    assert_event(f, 0, ND_EVENT_CHANGED, "pci_8086_10d3");
+    kill(kid, SIGKILL);
+    waitpid(kid, NULL, 0);
+    /* closed: a new one may be opened again (teardown closes it) */
+    assert_true(ndConnectMonitorOpen(f->conn, on_event, f) >= 0);
+}
+
 /* ---- errors ---------------------------------------------------------- */
 
 static void test_misuse(void **state)
@@ -746,7 +798,8 @@ int main(int argc, char **argv)
         return reexec_preloaded(argv);
     const struct CMUnitTest tests[] = {
         BOTH(test_pci), BOTH(test_usb), BOTH(test_scsi), BOTH(test_net),
-        BOTH(test_cli), BOTH(test_burst), BOTH(test_misuse),
+        BOTH(test_cli), BOTH(test_burst), BOTH(test_refresh_and_close),
+        BOTH(test_misuse),
     };
     return cmocka_run_group_tests_name("monitor", tests, NULL, NULL);
 }
