@@ -12,6 +12,9 @@
 
 /* Below this much garbage the arena is never copied: not worth it. */
 #define ND_COMPACT_MIN (256 * 1024)
+/* Removals up to this many devices leave by_name one binary search each;
+ * more sweep the whole array once. */
+#define ND_REMOVE_SEARCH_MAX 16
 
 void nd_changes_free(nd_changes *ch)
 {
@@ -302,6 +305,20 @@ static void nd_unindex(nd_model_upd *u, nd_dev *e, nd_changes *ch)
     e->parent = NULL;
 }
 
+/* Take e out of by_name, which holds `total` entries, by binary search. */
+static void nd_by_name_drop(nd_model *m, size_t total, const nd_dev *e)
+{
+    size_t lo = 0, hi = total;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(m->by_name[mid]->name, e->name) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    memmove(m->by_name + lo, m->by_name + lo + 1, (total - lo - 1) * sizeof(*m->by_name));
+}
+
 void nd_model_remove(nd_model_upd *u, nd_dev *d, bool subtree, nd_changes *ch)
 {
     nd_model *m = u->model;
@@ -309,9 +326,16 @@ void nd_model_remove(nd_model_upd *u, nd_dev *d, bool subtree, nd_changes *ch)
         return;   /* computer stays */
     size_t lo, hi;
     nd_below(m, d->path, &lo, &hi);
+    /* by_name: a few devices leave it by binary search and memmove (only
+     * the ~log n compared are touched), many in one sweep over it all */
+    size_t gone = (subtree ? hi - lo : 0) + 1, total = m->ndevs;
+    bool search = gone <= ND_REMOVE_SEARCH_MAX;
     if (subtree) {
-        for (size_t i = hi; i-- > lo;)
+        for (size_t i = hi; i-- > lo;) {
+            if (search)
+                nd_by_name_drop(m, total--, m->devs[i]);
             nd_unindex(u, m->devs[i], ch);
+        }
         memmove(m->devs + lo, m->devs + hi, (m->ndevs - hi) * sizeof(*m->devs));
         m->ndevs -= hi - lo;
     } else {
@@ -323,15 +347,17 @@ void nd_model_remove(nd_model_upd *u, nd_dev *d, bool subtree, nd_changes *ch)
         }
     }
     size_t at = nd_devs_index(m, d);
+    if (search)
+        nd_by_name_drop(m, total--, d);
     nd_unindex(u, d, ch);
     memmove(m->devs + at, m->devs + at + 1, (m->ndevs - at - 1) * sizeof(*m->devs));
     m->ndevs--;
-
-    /* one pass over by_name drops every marked device, however many */
-    size_t kept = 0, total = m->ndevs + (subtree ? hi - lo : 0) + 1;
+    if (search)
+        return;
+    size_t kept = 0;
     for (size_t i = 0; i < total; i++) {
         nd_dev *e = m->by_name[i];
-        if (e->parent || !e->path)
+        if (e->parent || !e->path)   /* the marked ones go */
             m->by_name[kept++] = e;
     }
 }
