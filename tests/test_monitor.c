@@ -439,6 +439,42 @@ static void test_net(void **state)
     assert_matches_fresh(f);
 }
 
+/* A subtree of more than 16 devices leaves by_name in one sweep (fewer
+ * leave it one binary search each): the index is right either way. */
+static void test_big_subtree(void **state)
+{
+    fx *f = *state;
+    add(f, "P: /devices/pci0000:00/0000:00:14.0\nE: SUBSYSTEM=pci\n"
+           "A: vendor=0x8086\nA: device=0xa36d\n\n"
+           "P: /devices/pci0000:00/0000:00:14.0/usb1\nE: SUBSYSTEM=usb\nE: DEVTYPE=usb_device\n"
+           "A: idVendor=1d6b\nA: idProduct=0002\nA: busnum=1\nA: devnum=1\n"
+           "A: serial=0000:00:14.0\n");
+    assert_int_equal(dispatch(f), 2);
+    for (int i = 0; i < 24; i++) {
+        char text[512];
+        snprintf(text, sizeof(text),
+                 "P: /devices/pci0000:00/0000:00:14.0/usb1/1-0:1.%d\nE: SUBSYSTEM=usb\n"
+                 "E: DEVTYPE=usb_interface\nA: bInterfaceNumber=%02x\nA: bInterfaceClass=09\n"
+                 "A: bInterfaceSubClass=00\nA: bInterfaceProtocol=00\n", i, i);
+        add(f, text);
+        assert_int_equal(dispatch(f), 1);
+    }
+    assert_int_equal(ndNodeNumOfDevices(f->conn, 0), 2 + 2 + 24);
+    assert_matches_fresh(f);
+    umockdev_testbed_uevent(f->tb, PCI_ROOT "/0000:00:14.0", "remove");
+    umockdev_testbed_remove_device(f->tb, PCI_ROOT "/0000:00:14.0");
+    assert_int_equal(dispatch(f), 26);
+    assert_event(f, 25, ND_EVENT_REMOVED, "pci_8086_a36d");
+    assert_int_equal(ndNodeNumOfDevices(f->conn, 0), 2);
+    char *names[4] = { 0 };
+    assert_int_equal(ndNodeListDevices(f->conn, names, 4, 0), 2);
+    assert_string_equal(names[0], "computer");
+    assert_string_equal(names[1], "pci_8086_27da");
+    free(names[0]);
+    free(names[1]);
+    assert_matches_fresh(f);
+}
+
 /* ---- the CLI --------------------------------------------------------- */
 
 typedef struct child {
@@ -797,7 +833,7 @@ int main(int argc, char **argv)
     if (!preload_active())
         return reexec_preloaded(argv);
     const struct CMUnitTest tests[] = {
-        BOTH(test_pci), BOTH(test_usb), BOTH(test_scsi), BOTH(test_net),
+        BOTH(test_pci), BOTH(test_usb), BOTH(test_big_subtree), BOTH(test_scsi), BOTH(test_net),
         BOTH(test_cli), BOTH(test_burst), BOTH(test_refresh_and_close),
         BOTH(test_misuse),
     };
