@@ -47,9 +47,10 @@ int nd_parse_ulong(const char *s, int base, unsigned long *out)
 {
     if (base == 16 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
         s += 2;
-    /* strtoul would take "-1", "+1" and leading blanks: a value is digits */
-    if (!((*s >= '0' && *s <= '9') ||
-          (base == 16 && ((*s >= 'a' && *s <= 'f') || (*s >= 'A' && *s <= 'F')))))
+    /* strtoul would take "-1", "+1", leading blanks and a second "0x"
+     * ("0x0x1f"): a value is digits only */
+    size_t n = strspn(s, base == 16 ? "0123456789abcdefABCDEF" : "0123456789");
+    if (n == 0 || s[n])
         return -EINVAL;
     char *end;
     errno = 0;
@@ -125,8 +126,8 @@ void nd_strv_free(char **v, size_t n)
     free(v);
 }
 
-const char *nd_raw_lines_get(nd_raw *raw, const char *text, const char *prefix,
-                             const char *key)
+const char *nd_kv_lookup(const char *text, const char *prefix, const char *key,
+                         size_t *len)
 {
     size_t plen = strlen(prefix), klen = strlen(key);
     for (const char *l = text; l && *l;) {
@@ -134,14 +135,24 @@ const char *nd_raw_lines_get(nd_raw *raw, const char *text, const char *prefix,
         if ((size_t)(end - l) > plen + klen && strncmp(l, prefix, plen) == 0 &&
             strncmp(l + plen, key, klen) == 0 && l[plen + klen] == '=') {
             const char *v = l + plen + klen + 1;
-            size_t vlen = (size_t)(end - v);
-            char *s = nd_arena_alloc(raw->arena, vlen + 1);
-            memcpy(s, v, vlen);
-            return s;
+            *len = (size_t)(end - v);
+            return v;
         }
         l = *end ? end + 1 : NULL;
     }
     return NULL;
+}
+
+const char *nd_raw_lines_get(nd_raw *raw, const char *text, const char *prefix,
+                             const char *key)
+{
+    size_t vlen;
+    const char *v = nd_kv_lookup(text, prefix, key, &vlen);
+    if (!v)
+        return NULL;
+    char *s = nd_arena_alloc(raw->arena, vlen + 1);   /* zeroed: NUL-terminated */
+    memcpy(s, v, vlen);
+    return s;
 }
 
 const char *nd_raw_uevent(nd_raw *raw, const char *key)

@@ -112,8 +112,13 @@ const char *nd_raw_uevent(nd_raw *raw, const char *key);
 /* A property from the device's udev database entry, or NULL (an empty
  * value counts as absent). */
 const char *nd_raw_prop(nd_raw *raw, const char *key);
-/* The value of KEY in text's "<prefix>KEY=VALUE" lines, copied into the
- * arena; NULL when absent (uevent: prefix "", udev database: "E:"). */
+/* The value of KEY in text's "<prefix>KEY=VALUE" lines (text may be
+ * NULL): a pointer into text, with *len its length up to the line's end;
+ * NULL when absent (uevent: prefix "", udev database: "E:"). The first
+ * such line counts. Pure, so the fuzzers can reach it. */
+const char *nd_kv_lookup(const char *text, const char *prefix, const char *key,
+                         size_t *len);
+/* The same value copied into the arena, NUL-terminated; NULL when absent. */
 const char *nd_raw_lines_get(nd_raw *raw, const char *text, const char *prefix,
                              const char *key);
 /* Report a bad value: "warning: <syspath>/<rel>: <why>". */
