@@ -11,12 +11,14 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "internal.h"
+#include "hex.h"
 #include "umockdev.h"
 
 /* Subsystems that are buses (sys/bus/X/devices); every other is a class. */
@@ -67,59 +69,91 @@ static bool nd_safe_rel(const char *p)
     return true;
 }
 
+/* The directory path below dirfd, made where missing, opened one
+ * component at a time without following symlinks: a recording's "L:"
+ * lines make links, and a later line must not write through one out of
+ * the root ("L: x=../../../../etc" then "A: x/f=…"). An fd to close, or
+ * -errno (-ELOOP at a symlink). */
+static int nd_open_dirs(int dirfd, const char *path)
+{
+    int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    for (const char *c = path; fd >= 0 && *c;) {
+        const char *end = strchrnul(c, '/');
+        size_t n = (size_t)(end - c);
+        char name[NAME_MAX + 1];
+        if (n > NAME_MAX || (n == 1 && c[0] == '.') || (n == 2 && c[0] == '.' && c[1] == '.')) {
+            close(fd);
+            return n > NAME_MAX ? -ENAMETOOLONG : -EINVAL;
+        }
+        if (n) {
+            memcpy(name, c, n);
+            name[n] = '\0';
+            if (mkdirat(fd, name, 0755) < 0 && errno != EEXIST) {
+                int e = errno;
+                close(fd);
+                return -e;
+            }
+            int next = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            close(fd);
+            fd = next;
+        }
+        c = *end ? end + 1 : end;
+    }
+    return fd < 0 ? -errno : fd;
+}
+
 /* mkdir -p below dirfd; 0 or -errno */
 static int nd_mkdirs(int dirfd, const char *path)
 {
-    char buf[4096];
-    size_t len = strlen(path);
-    if (len >= sizeof(buf))
+    int fd = nd_open_dirs(dirfd, path);
+    if (fd < 0)
+        return fd;
+    close(fd);
+    return 0;
+}
+
+/* The directory of path below dirfd (made as nd_open_dirs does), with
+ * *base set to path's last component. */
+static int nd_open_parent(int dirfd, const char *path, const char **base)
+{
+    const char *slash = strrchr(path, '/');
+    *base = slash ? slash + 1 : path;
+    if (!slash)
+        return nd_open_dirs(dirfd, "");
+    char dir[4096];
+    if ((size_t)(slash - path) >= sizeof(dir))
         return -ENAMETOOLONG;
-    memcpy(buf, path, len + 1);
-    for (char *s = buf + 1;; s++) {
-        if (*s == '/' || *s == '\0') {
-            char c = *s;
-            *s = '\0';
-            if (mkdirat(dirfd, buf, 0755) < 0 && errno != EEXIST)
-                return -errno;
-            if (!c)
-                return 0;
-            *s = c;
-        }
-    }
+    memcpy(dir, path, (size_t)(slash - path));
+    dir[slash - path] = '\0';
+    return nd_open_dirs(dirfd, dir);
 }
 
 static int nd_write_new(int dirfd, const char *path, const void *data, size_t len)
 {
-    const char *slash = strrchr(path, '/');
-    if (slash) {
-        char dir[4096];
-        snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
-        int r = nd_mkdirs(dirfd, dir);
-        if (r < 0)
-            return r;
-    }
-    int fd = openat(dirfd, path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-    if (fd < 0)
-        return errno == EEXIST ? 0 : -errno;   /* merged: the first one stays */
-    ssize_t n = write(fd, data, len);
+    const char *base;
+    int dfd = nd_open_parent(dirfd, path, &base);
+    if (dfd < 0)
+        return dfd;
+    int fd = openat(dfd, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
     int e = errno;
+    close(dfd);
+    if (fd < 0)
+        return e == EEXIST ? 0 : -e;   /* merged: the first one stays */
+    ssize_t n = write(fd, data, len);
+    e = errno;
     close(fd);
     return n == (ssize_t)len ? 0 : -(n < 0 ? e : EIO);
 }
 
 static int nd_link_new(int dirfd, const char *path, const char *target)
 {
-    const char *slash = strrchr(path, '/');
-    if (slash) {
-        char dir[4096];
-        snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
-        int r = nd_mkdirs(dirfd, dir);
-        if (r < 0)
-            return r;
-    }
-    if (symlinkat(target, dirfd, path) < 0 && errno != EEXIST)
-        return -errno;
-    return 0;
+    const char *base;
+    int dfd = nd_open_parent(dirfd, path, &base);
+    if (dfd < 0)
+        return dfd;
+    int r = symlinkat(target, dfd, base) < 0 && errno != EEXIST ? -errno : 0;
+    close(dfd);
+    return r;
 }
 
 /* umockdev writes text attributes with C escapes (g_strescape); undo them.
@@ -155,16 +189,17 @@ size_t nd_umockdev_unescape(const char *in, char *out)
     return n;
 }
 
-/* Hex text to bytes; -1 when it is not hex. */
+/* Hex text to bytes; -1 when it is not hex. (Not sscanf: glibc's measures
+ * the whole rest of the string at each call, which made a long H: value
+ * quadratic.) */
 ssize_t nd_umockdev_unhex(const char *in, unsigned char *out)
 {
     size_t n = 0;
     for (const char *p = in; p[0]; p += 2) {
-        unsigned v;
-        if (!p[1] || sscanf(p, "%2x", &v) != 1 || !strchr("0123456789abcdefABCDEF", p[0]) ||
-            !strchr("0123456789abcdefABCDEF", p[1]))
+        int hi = nd_hex_digit(p[0]), lo = hi < 0 ? -1 : nd_hex_digit(p[1]);
+        if (lo < 0)
             return -1;
-        out[n++] = (unsigned char)v;
+        out[n++] = (unsigned char)(hi << 4 | lo);
     }
     return (ssize_t)n;
 }
@@ -217,10 +252,12 @@ static int nd_import_finish(nd_import *im)
     const char *name = strrchr(im->dev, '/') + 1;
     if (r == 0 && im->subsystem[0]) {
         bool bus = nd_is_bus(im->subsystem);
-        /* depth of the device dir below the root decides the ../ count */
-        char up[4096] = "";
+        /* depth of the device dir below the root decides the ../ count:
+         * "../" for each '/' of dev, up to half its length ("a/a/…") */
+        char up[sizeof(im->dev) / 2 * 3 + 1], *u = up;
+        *u = '\0';
         for (const char *c = strchr(im->dev, '/'); c; c = strchr(c + 1, '/'))
-            strcat(up, "../");
+            u = stpcpy(u, "../");
         char target[8300];
         snprintf(path, sizeof(path), "%s/subsystem", im->dev);
         snprintf(target, sizeof(target), "%ssys/%s/%s", up, bus ? "bus" : "class",
