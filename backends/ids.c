@@ -251,9 +251,14 @@ bool nd_probe_id(nd_raw *raw, const char *rel, unsigned long *out)
     /* one warning per bad id, saying both what is wrong and what follows */
     char buf[ND_ATTR_MAX + 1];
     int rc = nd_raw_attr(raw, rel, buf);
-    if (rc >= 0 && nd_parse_ulong(buf, 16, out) == 0)
+    bool number = rc >= 0 && nd_parse_ulong(buf, 16, out) == 0;
+    if (number && *out <= ND_ID_MAX)
         return true;
-    if (rc >= 0)
+    /* the kernel prints ids as 0x%04x: a wider number is no id, and
+     * would not fit the XML's 16-bit id= either */
+    if (number)
+        nd_raw_warn(raw, rel, "cannot name the device: wider than 16 bits: \"%.40s\"", buf);
+    else if (rc >= 0)
         nd_raw_warn(raw, rel, "cannot name the device: not a hex number: \"%.40s\"", buf);
     else
         nd_raw_warn(raw, rel, "cannot name the device: %s",

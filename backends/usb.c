@@ -28,9 +28,16 @@ static int probe_device(nd_raw *raw, nd_dev *dev)
     nd_node *bus = nd_dev_set_bus(raw->arena, dev, "usb");
     nd_bus_add_ids(raw, bus, &usb_names, vendor, product);
 
+    /* <address> prints each in three digits; the kernel's are below 1000
+     * (at most 127 devices on a bus) */
     unsigned long busnum, devnum;
-    if (nd_raw_attr_ulong(raw, "busnum", 10, &busnum) >= 0 &&
-        nd_raw_attr_ulong(raw, "devnum", 10, &devnum) >= 0) {
+    bool bus_ok = nd_raw_attr_ulong(raw, "busnum", 10, &busnum) >= 0;
+    bool dev_ok = nd_raw_attr_ulong(raw, "devnum", 10, &devnum) >= 0;
+    if (bus_ok && busnum > 999)
+        nd_raw_warn(raw, "busnum", "%lu is no USB bus number", busnum);
+    if (dev_ok && devnum > 999)
+        nd_raw_warn(raw, "devnum", "%lu is no USB device number", devnum);
+    if (bus_ok && dev_ok && busnum <= 999 && devnum <= 999) {
         nd_node *a = nd_node_add(raw->arena, bus, "address", NULL);
         nd_node_attrf(raw->arena, a, "bus", "%03lu", busnum);
         nd_node_attrf(raw->arena, a, "dev", "%03lu", devnum);
@@ -44,6 +51,11 @@ static int probe_interface(nd_raw *raw, nd_dev *dev)
     unsigned long number;
     if (!nd_probe_id(raw, "bInterfaceNumber", &number))
         return ND_PROBE_DROP;
+    if (number > 0xff) {   /* a descriptor byte */
+        nd_raw_warn(raw, "bInterfaceNumber", "cannot name the device: %lx is wider than a byte",
+                    number);
+        return ND_PROBE_DROP;
+    }
 
     dev->name_parent = true;
     dev->name_tail = nd_arena_printf(raw->arena, "_if%lu", number);
@@ -57,8 +69,12 @@ static int probe_interface(nd_raw *raw, nd_dev *dev)
     };
     for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
         unsigned long v;
-        if (nd_raw_attr_ulong(raw, fields[i].attr, 16, &v) >= 0)
+        if (nd_raw_attr_ulong(raw, fields[i].attr, 16, &v) < 0)
+            continue;
+        if (v <= 0xff)   /* descriptor bytes */
             nd_node_addf(raw->arena, cap, fields[i].elem, "%lu", v);
+        else
+            nd_raw_warn(raw, fields[i].attr, "%lx is wider than a byte", v);
     }
     return ND_PROBE_OK;
 }

@@ -133,12 +133,78 @@ static void test_path_with_line_break(void **state)
     ndConnectClose(conn);
 }
 
+static int num_devices(ndConnectPtr conn)
+{
+    int n = ndNodeNumOfDevices(conn, 0);
+    assert_true(n > 0);
+    return n;
+}
+
+/* Ids are 16 bits (the kernel prints 0x%04x): a wider hex number named
+ * the device pci_8086_127da and gave an id= the schema refuses; such a
+ * device cannot be named (DESIGN §13) and is dropped. */
+static void test_id_wider_than_16_bits(void **state)
+{
+    (void)state;
+    ndConnectPtr conn = open_root();
+    int before = num_devices(conn);
+    ndConnectClose(conn);
+    put("sys/devices/pci0000:00/0000:00:1f.3/device", "0x127da\n");
+    put(USB "/idVendor", "10483\n");
+    conn = open_root();
+    /* the PCI function, the USB device; its interface stays (under the
+     * controller) but its name follows the parent's, so it changes */
+    assert_int_equal(num_devices(conn), before - 2);
+    char *xml = device_xml(conn, USB_NAME);
+    assert_null(xml);
+    ndConnectClose(conn);
+}
+
+/* Interface numbers and class bytes are bytes: wider ones left the schema
+ * (id8). A wide bInterfaceNumber cannot name the interface; a wide class,
+ * subclass or protocol is left out. */
+static void test_interface_bytes(void **state)
+{
+    (void)state;
+    put(USB_IF "/bInterfaceClass", "1ff\n");
+    ndConnectPtr conn = open_root();
+    char *xml = device_xml(conn, USB_IF_NAME);
+    assert_non_null(xml);
+    assert_null(strstr(xml, "<class>"));
+    assert_non_null(strstr(xml, "<subclass>"));
+    free(xml);
+    int before = num_devices(conn);
+    ndConnectClose(conn);
+    put(USB_IF "/bInterfaceNumber", "100\n");
+    conn = open_root();
+    assert_int_equal(num_devices(conn), before - 1);
+    assert_null(device_xml(conn, USB_IF_NAME));
+    ndConnectClose(conn);
+}
+
+/* <address bus= dev=> holds three digits each: a bus or device number of
+ * 1000 or more (the kernel's are below 128) is left out. */
+static void test_usb_numbers_too_wide(void **state)
+{
+    (void)state;
+    put(USB "/devnum", "1000\n");
+    ndConnectPtr conn = open_root();
+    char *xml = device_xml(conn, USB_NAME);
+    assert_non_null(xml);
+    assert_null(strstr(xml, "<address"));
+    free(xml);
+    ndConnectClose(conn);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_usb_without_address, setup, teardown),
         cmocka_unit_test_setup_teardown(test_usb_interface_without_fields, setup, teardown),
         cmocka_unit_test_setup_teardown(test_path_with_line_break, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_id_wider_than_16_bits, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_interface_bytes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_usb_numbers_too_wide, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
