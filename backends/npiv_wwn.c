@@ -77,7 +77,7 @@ static bool nd_wwn_load_one(void *ctx, const char *name)
         l->s->use = u;
         u += l->s->n++;
         memcpy(u->wwn, wwn, ND_WWN_BUF);
-        snprintf(u->owner, sizeof(u->owner), "%s", name);
+        snprintf(u->owner, sizeof(u->owner), "%.*s", (int)sizeof(u->owner) - 1, name);
         u->attr = attrs[i];
     }
     return true;
@@ -153,10 +153,10 @@ static bool nd_port_find_one(void *ctx, const char *name)
         return true;
     /* the SCSI host is registered before its fc_host; both must be
      * there for a scan to model the vHBA */
-    snprintf(scsi, sizeof(scsi), "sys/class/scsi_host/%s", name);
+    snprintf(scsi, sizeof(scsi), "sys/class/scsi_host/%.100s", name);
     if (!nd_root_exists(f->r, scsi))
         return true;
-    snprintf(f->name, 64, "%s", name);
+    snprintf(f->name, 64, "%.63s", name);
     f->found = true;
     return false;
 }
