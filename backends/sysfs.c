@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "internal.h"
 #include "record.h"
@@ -211,9 +212,21 @@ static int sysfs_open(nd_source *src, nd_raw *raw)
     return raw->dirfd < 0 ? raw->dirfd : 0;
 }
 
+/* Still there, and still the directory that was read: a device removed
+ * and added again while it was probed (a new kernfs node in sysfs, a new
+ * directory in a tree) left reads by root-relative path (links resolved
+ * from the root, a SCSI host's fc_host class entry, an input device's
+ * inputN files) failing in between, though the path is back. */
 static bool sysfs_present(nd_raw *raw)
 {
-    return nd_root_exists(raw->root, raw->path);
+    int fd = nd_root_open_dir(raw->root, raw->path);
+    if (fd < 0)
+        return false;
+    struct stat now, then;
+    bool same = fstat(fd, &now) == 0 && fstat(raw->dirfd, &then) == 0 &&
+                now.st_dev == then.st_dev && now.st_ino == then.st_ino;
+    close(fd);
+    return same;
 }
 
 static void sysfs_close(nd_raw *raw)
