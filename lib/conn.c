@@ -23,7 +23,16 @@ ndConnectPtr ndConnectOpen(const char *root, unsigned int flags)
         free(c);
         return NULL;
     }
-    pthread_rwlock_init(&c->lock, NULL);
+    /* writers first: with glibc's default (readers first) a steady stream
+     * of lookups and dumps from other threads, their read locks always
+     * overlapping, kept ndConnectRefresh waiting for ever (test_threads).
+     * No path takes the read lock twice, so a waiting writer cannot
+     * deadlock a reader. */
+    pthread_rwlockattr_t attr;
+    pthread_rwlockattr_init(&attr);
+    pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+    pthread_rwlock_init(&c->lock, &attr);
+    pthread_rwlockattr_destroy(&attr);
     /* issue 6: sysfs, udev or auto (lib/source_pick.c) */
     c->source = nd_source_pick(&c->root, flags);
     if (!c->source) {
