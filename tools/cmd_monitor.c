@@ -73,8 +73,8 @@ int nd_cmd_monitor(ndConnectPtr conn, int argc, char **argv)
     };
     bool json = false;
     int o;
-    optind = 1;
-    while ((o = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+    optind = 0;   /* re-initialise getopt: options may follow NAME */
+    while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         if (o != 'j') {
             fprintf(stderr, "nodedev: monitor: bad option\nTry 'nodedev --help'.\n");
             return 2;

@@ -78,6 +78,14 @@ static int usage_error(const char *fmt, ...)
     return EXIT_USAGE;
 }
 
+/* getopt is silenced (opterr = 0): say which option, in our own words */
+static int bad_option(const char *cmd, char **argv)
+{
+    const char *opt = optind > 0 ? argv[optind - 1] : "?";
+    return usage_error("%s%sunknown option or missing argument: %s", cmd ? cmd : "",
+                       cmd ? ": " : "", opt);
+}
+
 static int fail(void)
 {
     const ndError *e = ndGetLastError();
@@ -204,13 +212,13 @@ static int cmd_list(ndConnectPtr conn, int argc, char **argv)
     const char *cap = NULL, *bus = NULL;
     bool tree = false;
     int o;
-    optind = 1;
-    while ((o = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+    optind = 0;   /* re-initialise getopt: options may follow NAME */
+    while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (o) {
         case 'c': cap = optarg; break;
         case 'b': bus = optarg; break;
         case 't': tree = true; break;
-        default: return usage_error("%s: bad option", "list");
+        default: return bad_option("list", argv);
         }
     }
     if (optind < argc)
@@ -301,13 +309,13 @@ static int cmd_capture(ndConnectPtr conn, int argc, char **argv)
     unsigned flags = 0;
     const char *tar = NULL;
     int o;
-    optind = 1;
-    while ((o = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+    optind = 0;   /* re-initialise getopt: options may follow NAME */
+    while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (o) {
         case 's': flags |= ND_CAPTURE_SCRUB; break;
         case 'f': flags |= ND_CAPTURE_FORCE; break;
         case 't': tar = optarg; break;
-        default: return usage_error("%s: bad option", "capture");
+        default: return bad_option("capture", argv);
         }
     }
     if (tar) {
@@ -334,10 +342,10 @@ static int cmd_import_umockdev(ndConnectPtr conn, int argc, char **argv)
     };
     unsigned flags = 0;
     int o;
-    optind = 1;
-    while ((o = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+    optind = 0;   /* re-initialise getopt: options may follow NAME */
+    while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         if (o != 'f')
-            return usage_error("%s: bad option", "import-umockdev");
+            return bad_option("import-umockdev", argv);
         flags |= ND_CAPTURE_FORCE;
     }
     if (argc - optind < 2)
@@ -404,11 +412,11 @@ static int cmd_create(ndConnectPtr conn, int argc, char **argv)
         { NULL, 0, NULL, 0 },
     };
     int timeout_ms = ND_NPIV_TIMEOUT_MS, o;
-    optind = 1;
+    optind = 0;   /* re-initialise getopt: options may follow NAME */
     /* options may follow FILE; "-" is the FILE stdin */
     while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         if (o != 't')
-            return usage_error("%s: bad option", "create");
+            return bad_option("create", argv);
         if (!parse_timeout(optarg, &timeout_ms))
             return usage_error("create: --timeout '%s' is not a number of seconds", optarg);
     }
@@ -436,7 +444,7 @@ static int cmd_destroy(ndConnectPtr conn, int argc, char **argv)
     };
     int timeout_ms = ND_NPIV_TIMEOUT_MS, o;
     const char *wwn = NULL;
-    optind = 1;
+    optind = 0;   /* re-initialise getopt: options may follow NAME */
     while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (o) {
         case 't':
@@ -445,7 +453,7 @@ static int cmd_destroy(ndConnectPtr conn, int argc, char **argv)
                                    optarg);
             break;
         case 'w': wwn = optarg; break;
-        default: return usage_error("%s: bad option", "destroy");
+        default: return bad_option("destroy", argv);
         }
     }
     if (wwn ? optind != argc : optind + 1 != argc)
@@ -534,7 +542,7 @@ static int cmd_detach(ndConnectPtr conn, int argc, char **argv)
         switch (o) {
         case 'd': driver = optarg; break;
         case 'f': flags |= ND_DETACH_FORCE; break;
-        default: return usage_error("%s: bad option", "detach");
+        default: return bad_option("detach", argv);
         }
     }
     if (optind + 1 != argc)
@@ -554,7 +562,7 @@ static int cmd_reattach(ndConnectPtr conn, int argc, char **argv)
     };
     optind = 0;
     if (getopt_long(argc, argv, "", opts, NULL) != -1)
-        return usage_error("%s: bad option", "reattach");
+        return bad_option("reattach", argv);
     if (optind + 1 != argc)
         return usage_error("reattach takes one %s", "NAME or KEY");
     ndNodeDevicePtr dev = lookup_name_or_key(conn, argv[optind]);
@@ -593,6 +601,7 @@ int main(int argc, char **argv)
         { NULL, 0, NULL, 0 },
     };
     const char *root = getenv("NODEDEV_ROOT");
+    opterr = 0;
     unsigned open_flags = 0;   /* --source (issue 6) */
     int o;
     while ((o = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
@@ -611,7 +620,7 @@ int main(int argc, char **argv)
             break;
         case 'h': fputs(usage_text, stdout); return EXIT_SUCCESS;
         case 'V': printf("nodedev %s\n", ND_VERSION); return EXIT_SUCCESS;
-        default: return usage_error("%s", "bad option");
+        default: return bad_option(NULL, argv);
         }
     }
     if (optind >= argc)
