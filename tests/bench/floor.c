@@ -735,8 +735,20 @@ static void probe(const dev *v)
     }
     if (ok) {
         st_devs++;
-        if (mirror)   /* nodedev: is it still there? */
-            check(rootfd, d.path, RESOLVE_BENEATH);
+        /* nodedev: is the path still the directory that was read? (the
+         * floor looks at the directory's identity once, without the walk) */
+        struct stat now, then;
+        if (mirror) {
+            int fd = o2(rootfd, d.path, O_PATH | O_DIRECTORY, RESOLVE_BENEATH);
+            st_checks++;
+            if (fd >= 0) {
+                fstat(fd, &now);
+                fstat(d.dirfd, &then);
+                close(fd);
+            }
+        } else {
+            fstat(d.dirfd, &then);
+        }
     }
     free(d.uevent);
     free(d.udevdb);
