@@ -680,7 +680,14 @@ static void race_fixture(const char *name, uint64_t seed)
     char cmd[PATH_MAX * 2];
     snprintf(cmd, sizeof(cmd), "mkdir '%s/stash' '%s' && cp -a '%s/%s/sys' '%s/'", f.dir,
              f.root, ND_FIXTURES, name, f.root);
-    assert_int_equal(system(cmd), 0);
+    if (system(cmd) != 0) {
+        /* not root: write-only attributes (vport_create) cannot be copied */
+        snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f.dir);
+        if (system(cmd) != 0)
+            fprintf(stderr, "race: cannot remove %s\n", f.dir);
+        free(f.root);
+        skip();
+    }
     snprintf(cmd, sizeof(cmd), "test ! -d '%s/%s/run' || cp -a '%s/%s/run' '%s/'", ND_FIXTURES,
              name, ND_FIXTURES, name, f.root);
     assert_int_equal(system(cmd), 0);
