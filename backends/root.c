@@ -196,8 +196,7 @@ bool nd_path_push(char *out, size_t *len, size_t cap, const char *rel)
     return true;
 }
 
-int nd_root_resolve_link(const nd_root *r, int dirfd, const char *dir,
-                         const char *rel, char **out)
+int nd_root_link_text(int dirfd, const char *dir, const char *rel, char **out)
 {
     char target[PATH_MAX];
     const char *last = strrchr(rel, '/');
@@ -241,8 +240,18 @@ int nd_root_resolve_link(const nd_root *r, int dirfd, const char *dir,
     }
     if (!nd_path_push(path, &len, sizeof(path), target) || len == 0)
         return -ENOENT;
-    if (!nd_root_exists(r, path))
-        return -ENOENT;
     *out = strdup(path);
     return *out ? 0 : -ENOMEM;
+}
+
+int nd_root_resolve_link(const nd_root *r, int dirfd, const char *dir,
+                         const char *rel, char **out)
+{
+    int rc = nd_root_link_text(dirfd, dir, rel, out);
+    if (rc == 0 && !nd_root_exists(r, *out)) {
+        free(*out);
+        *out = NULL;
+        rc = -ENOENT;
+    }
+    return rc;
 }

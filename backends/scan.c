@@ -18,6 +18,7 @@ typedef struct nd_found {
 } nd_found;
 
 typedef struct nd_scan_ctx {
+    nd_scan_cache cache;
     nd_model *m;
     nd_found *found;
     size_t nfound, cap;
@@ -46,7 +47,8 @@ static int nd_cmp_found(const void *a, const void *b)
     return strcmp(((const nd_found *)a)->path, ((const nd_found *)b)->path);
 }
 
-static void nd_raw_init(nd_raw *raw, nd_source *src, nd_root *root, nd_arena *arena)
+static void nd_raw_init(nd_raw *raw, nd_source *src, nd_root *root, nd_arena *arena,
+                        nd_scan_cache *cache)
 {
     memset(raw, 0, sizeof(*raw));
     raw->ops = src->ops;
@@ -54,15 +56,16 @@ static void nd_raw_init(nd_raw *raw, nd_source *src, nd_root *root, nd_arena *ar
     raw->root = root;
     raw->arena = arena;
     raw->dirfd = -1;
+    raw->scan = cache;
 }
 
 /* Probe one device; NULL when it is not one, cannot be named, or vanished
  * meanwhile (a race, not an error: it is dropped whole). */
 static nd_dev *nd_scan_probe(nd_model *m, nd_source *src, nd_root *root,
-                             const nd_found *f)
+                             const nd_found *f, nd_scan_cache *cache)
 {
     nd_raw raw;
-    nd_raw_init(&raw, src, root, m->arena);
+    nd_raw_init(&raw, src, root, m->arena, cache);
     raw.path = f->path;
     raw.syspath = nd_arena_printf(m->arena, "/%s", f->path);
     raw.sysname = strrchr(f->path, '/') + 1;
@@ -88,13 +91,14 @@ nd_dev *nd_scan_one(nd_arena *arena, nd_source *src, nd_root *root, const char *
 {
     nd_model one = { .arena = arena };
     nd_found f = { .path = (char *)path, .probe = probe };
-    return nd_scan_probe(&one, src, root, &f);
+    return nd_scan_probe(&one, src, root, &f, NULL);
 }
 
-static nd_dev *nd_scan_computer(nd_model *m, nd_source *src, nd_root *root)
+static nd_dev *nd_scan_computer(nd_model *m, nd_source *src, nd_root *root,
+                                nd_scan_cache *cache)
 {
     nd_raw raw;
-    nd_raw_init(&raw, src, root, m->arena);
+    nd_raw_init(&raw, src, root, m->arena, cache);
     raw.path = "";
     raw.syspath = "";
     raw.sysname = "computer";
@@ -150,15 +154,16 @@ nd_model *nd_scan(nd_root *root, nd_source *src)
     xmlHashTablePtr by_path = xmlHashCreate((int)c.nfound * 2 + 16);
     if (!m->devs || !by_path)
         abort();
-    m->devs[m->ndevs++] = nd_scan_computer(m, src, root);
+    m->devs[m->ndevs++] = nd_scan_computer(m, src, root, &c.cache);
     for (size_t i = 0; i < c.nfound; i++) {
-        nd_dev *d = nd_scan_probe(m, src, root, &c.found[i]);
+        nd_dev *d = nd_scan_probe(m, src, root, &c.found[i], &c.cache);
         if (!d)
             continue;
         m->devs[m->ndevs++] = d;
         xmlHashAddEntry(by_path, (const xmlChar *)d->path, d);
     }
     free(c.found);
+    xmlHashFree(c.cache.links, NULL);
     nd_scan_parents(m, by_path);
     xmlHashFree(by_path, NULL);
 

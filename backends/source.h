@@ -70,6 +70,15 @@ nd_source *nd_source_sysfs(void);
  * libudev cannot be used. */
 nd_source *nd_source_udev(void);
 
+/* What one scan finds out once for all its devices (backends/scan.c
+ * keeps it for the scan's length). A device probed alone (a hotplug
+ * event, issue 6) has none and reads everything afresh. */
+typedef struct nd_scan_cache {
+    /* xmlHashTable of link targets outside sys/devices/ that resolve: a
+     * driver's directory, an IOMMU group, shared by many devices */
+    void *links;
+} nd_scan_cache;
+
 struct nd_raw {
     const nd_source_ops *ops;
     struct nd_root *root;
@@ -81,6 +90,7 @@ struct nd_raw {
     int dirfd;                  /* sysfs source: O_PATH fd of the device dir */
     nd_source *source;
     void *priv;                 /* the source's per-device data */
+    nd_scan_cache *scan;        /* NULL outside a scan */
     /* loaded on first use */
     char *uevent;               /* KEY=VALUE lines */
     char *udevdb;               /* the udev database entry's lines */

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <libxml/hash.h>
 #include "internal.h"
 #include "record.h"
 #include "sysfs.h"
@@ -26,10 +27,29 @@ static int sysfs_root_read(nd_raw *raw, const char *path, char *buf, size_t max)
     return nd_read_file(raw->root->fd, path, true, buf, max);
 }
 
+/* A target must resolve below the root, which takes a walk of its whole
+ * path. In a scan, one outside sys/devices/ (a driver's directory, an
+ * IOMMU group), which many devices link to, is walked once. */
 static int sysfs_link(nd_raw *raw, const char *rel, char **target)
 {
     nd_record(raw->root, ND_REC_LINK, raw->path, rel);
-    return nd_root_resolve_link(raw->root, raw->dirfd, raw->path, rel, target);
+    nd_scan_cache *sc = raw->scan;
+    if (!sc)
+        return nd_root_resolve_link(raw->root, raw->dirfd, raw->path, rel, target);
+    int rc = nd_root_link_text(raw->dirfd, raw->path, rel, target);
+    if (rc < 0)
+        return rc;
+    bool shared = strncmp(*target, "sys/devices/", 12) != 0;
+    if (shared && sc->links && xmlHashLookup(sc->links, (const xmlChar *)*target))
+        return 0;
+    if (!nd_root_exists(raw->root, *target)) {
+        free(*target);
+        *target = NULL;
+        return -ENOENT;
+    }
+    if (shared && (sc->links || (sc->links = xmlHashCreate(64))))
+        xmlHashAddEntry(sc->links, (const xmlChar *)*target, sc);   /* failing: not kept */
+    return 0;
 }
 
 static int nd_cmp_str(const void *a, const void *b)
@@ -186,8 +206,12 @@ static int sysfs_enumerate(nd_source *src, nd_root *root, nd_found_fn found,
         int dirfd = nd_root_open_dir(root, dir);
         for (size_t i = 0; dirfd >= 0 && i < n; i++) {
             char *target;
-            /* an entry that does not resolve inside the root is absent */
-            if (nd_root_resolve_link(root, dirfd, dir, names[i], &target) < 0)
+            /* An entry that does not resolve inside the root is absent.
+             * Unstripped, the target is the device directory, which the
+             * scan opens (and drops when it cannot): no check here. */
+            int rc = probe->strip ? nd_root_resolve_link(root, dirfd, dir, names[i], &target)
+                                  : nd_root_link_text(dirfd, dir, names[i], &target);
+            if (rc < 0)
                 continue;
             if (nd_path_strip(target, probe->strip) &&
                 strncmp(target, "sys/devices/", 12) == 0)

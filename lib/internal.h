@@ -158,6 +158,10 @@ void nd_attr_clean(char *buf);
  * does not resolve below the root. *out is malloc'd. */
 int nd_root_resolve_link(const nd_root *r, int dirfd, const char *dir,
                          const char *rel, char **out);
+/* The same without the final check that the target resolves below the
+ * root: for a caller that opens the target next anyway, or that knows it
+ * resolves (the check is a walk of the whole path). */
+int nd_root_link_text(int dirfd, const char *dir, const char *rel, char **out);
 /* Append rel's components to the root-relative path out[0..*len) (cap
  * bytes), dropping "." and applying ".." lexically; false when ".." would
  * leave the root or the result does not fit. */

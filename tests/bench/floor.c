@@ -12,10 +12,9 @@
  * net device, DEVTYPE from uevent …), so it needs the same few facts.
  *
  * By default every object is touched once: what nodedev does twice (the
- * O_PATH check of a link target that is opened again later, the check that
- * a device is still there after its probe, proc/net/vlan/config per
- * Ethernet device, the same driver directory per device, pci.ids per
- * vendor) counts once. That is the floor the benchmark compares against.
+ * check that a device is still there after its probe, proc/net/vlan/config
+ * per Ethernet device, pci.ids per vendor) counts once. That is the floor
+ * the benchmark compares against.
  *
  * --mirror repeats those too, so the floor makes the same system calls as
  * nodedev (check.sh compares both under strace): nodedev against the
@@ -184,11 +183,12 @@ static bool set_add(strset *set, const char *s)
 
 static strset checked;
 
-/* An existence check of a root-relative path that nodedev may make many
- * times (a driver directory, an IOMMU group): once, unless mirroring. */
+/* An existence check of a root-relative path that many devices link to
+ * (a driver directory, an IOMMU group): once (nodedev too checks each
+ * once per scan). */
 static bool check_once(const char *path)
 {
-    if (!mirror && !set_add(&checked, path))
+    if (!set_add(&checked, path))
         return true;
     return check(rootfd, path, RESOLVE_BENEATH);
 }
@@ -800,7 +800,7 @@ int main(int argc, char **argv)
         for (size_t i = 0; dirfd >= 0 && i < names.n; i++) {
             char t[PATH_MAX];
             /* a target with strip 0 is the device dir, opened later */
-            if (!link_target(dirfd, classes[c].dir, names.v[i], t, mirror || classes[c].strip))
+            if (!link_target(dirfd, classes[c].dir, names.v[i], t, classes[c].strip))
                 continue;
             for (int s = 0; s < classes[c].strip; s++) {
                 char *slash = strrchr(t, '/');
