@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <libxml/hash.h>
 #include "internal.h"
 #include "net_parse.h"
 
@@ -23,23 +24,77 @@
 typedef struct vlan_info {
     bool listed;
     nd_vlan_entry entry;
-    char *text;                 /* what entry points into; malloc'd */
+    char *text;                 /* what entry points into, outside a scan;
+                                   malloc'd */
 } vlan_info;
 
-static void vlan_lookup(nd_raw *raw, vlan_info *v)
+/* The whole table, malloc'd ("" when absent), or NULL. */
+static char *vlan_config_read(nd_raw *raw)
 {
-    memset(v, 0, sizeof(*v));
-    v->text = malloc(VLAN_CONFIG_MAX + 1);
-    if (!v->text)
-        return;
-    int r = raw->ops->root_read(raw, VLAN_CONFIG, v->text, VLAN_CONFIG_MAX);
+    char *text = malloc(VLAN_CONFIG_MAX + 1);
+    if (!text)
+        return NULL;
+    int r = raw->ops->root_read(raw, VLAN_CONFIG, text, VLAN_CONFIG_MAX);
     if (r < 0) {
         /* no 8021q module (or no proc/ in a fixture) is normal */
         if (r != -ENOENT)
             nd_warn(raw->root, "/%s: cannot read: %s", VLAN_CONFIG, strerror(-r));
-        v->text[0] = '\0';
+        text[0] = '\0';
     }
-    v->listed = nd_vlan_config_find(v->text, raw->sysname, &v->entry);
+    return text;
+}
+
+/* What ends a line's first word: nd_vlan_config_find takes a line for
+ * ifname when it starts with ifname, then blanks (space, tab), then '|'. */
+#define VLAN_WORD_END " \t|\n"
+
+/* In a scan the table is read once, not once per Ethernet device (a host
+ * with thousands of them read and searched a megabyte for each), and its
+ * lines are indexed by their first word, the first line of each word
+ * kept. A line can only match a name free of VLAN_WORD_END if its first
+ * word is that name, so the search may start at the first such line and
+ * still finds the line a search from the top finds. */
+static void vlan_config_load(nd_raw *raw, nd_scan_cache *sc)
+{
+    char *text = vlan_config_read(raw);
+    if (!text)
+        return;
+    char *small = realloc(text, strlen(text) + 1);
+    sc->vlan_text = small ? small : text;
+    if (!(sc->vlan_lines = xmlHashCreate(64)))
+        return;   /* searched from the top */
+    for (const char *l = sc->vlan_text; *l;) {
+        size_t n = strcspn(l, VLAN_WORD_END);
+        xmlChar *word = n ? xmlStrndup((const xmlChar *)l, (int)n) : NULL;
+        if (word && !xmlHashLookup(sc->vlan_lines, word) &&
+            xmlHashAddEntry(sc->vlan_lines, word, (void *)l) < 0) {
+            xmlHashFree(sc->vlan_lines, NULL);   /* an incomplete index would miss */
+            sc->vlan_lines = NULL;
+        }
+        xmlFree(word);
+        if (!sc->vlan_lines)
+            return;
+        l = strchrnul(l, '\n');
+        if (*l)
+            l++;
+    }
+}
+
+static void vlan_lookup(nd_raw *raw, vlan_info *v)
+{
+    memset(v, 0, sizeof(*v));
+    nd_scan_cache *sc = raw->scan;
+    if (!sc) {
+        v->text = vlan_config_read(raw);
+        v->listed = v->text && nd_vlan_config_find(v->text, raw->sysname, &v->entry);
+        return;
+    }
+    if (!sc->vlan_text)
+        vlan_config_load(raw, sc);
+    const char *from = sc->vlan_text;
+    if (from && sc->vlan_lines && !raw->sysname[strcspn(raw->sysname, VLAN_WORD_END)])
+        from = xmlHashLookup(sc->vlan_lines, (const xmlChar *)raw->sysname);
+    v->listed = from && nd_vlan_config_find(from, raw->sysname, &v->entry);
 }
 
 /* Whether a name the kernel gave (a bridge port, a bond slave) is an

@@ -164,6 +164,8 @@ nd_model *nd_scan(nd_root *root, nd_source *src)
     }
     free(c.found);
     xmlHashFree(c.cache.links, NULL);
+    xmlHashFree(c.cache.vlan_lines, NULL);
+    free(c.cache.vlan_text);
     nd_scan_parents(m, by_path);
     xmlHashFree(by_path, NULL);
 

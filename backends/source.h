@@ -77,6 +77,10 @@ typedef struct nd_scan_cache {
     /* xmlHashTable of link targets outside sys/devices/ that resolve: a
      * driver's directory, an IOMMU group, shared by many devices */
     void *links;
+    /* proc/net/vlan/config (backends/net.c): its text, NULL until read
+     * ("" when absent), and an xmlHashTable of its lines by first word */
+    char *vlan_text;
+    void *vlan_lines;
 } nd_scan_cache;
 
 struct nd_raw {

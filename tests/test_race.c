@@ -794,8 +794,8 @@ static void test_fc_san(void **state)
  * permission events (root only) stop the scan at two opens of wlan0's
  * probe in the network fixture. At the first (its `type`, read through
  * the device's directory fd) the test moves wlan0's directory away, so
- * the probe's root-relative look at phy80211 fails; at the second
- * (proc/net/vlan/config, read further on in the same probe) it puts an
+ * the probe's root-relative look at phy80211 fails; at the second (its
+ * `uevent`, read further on in the same probe for DEVTYPE) it puts an
  * identical copy, a new directory, in its place. The probe has then seen
  * a wireless interface without its phy80211: it must drop the device, not
  * show it as Ethernet because the path is back.
@@ -844,15 +844,16 @@ static void test_readded_during_probe(void **state)
          *copy = malloc(strlen(f.dir) + 8);
     sprintf(away, "%s/away", f.dir);
     sprintf(copy, "%s/copy", f.dir);
-    char *type = malloc(strlen(dev) + 8), *vlan = rootpath(&f, "proc/net/vlan/config");
+    char *type = malloc(strlen(dev) + 8), *uevent = malloc(strlen(dev) + 8);
     sprintf(type, "%s/type", dev);
+    sprintf(uevent, "%s/uevent", dev);
     assert_int_equal(fanotify_mark(fan, FAN_MARK_ADD, FAN_OPEN_PERM, AT_FDCWD, type), 0);
-    assert_int_equal(fanotify_mark(fan, FAN_MARK_ADD, FAN_OPEN_PERM, AT_FDCWD, vlan), 0);
+    assert_int_equal(fanotify_mark(fan, FAN_MARK_ADD, FAN_OPEN_PERM, AT_FDCWD, uevent), 0);
 
     held_scan h = { .root = f.root };
     pthread_t t;
     assert_int_equal(pthread_create(&t, NULL, held_scan_run, &h), 0);
-    /* 0: waiting for wlan0's type; 1: for the VLAN table after it; 2: done */
+    /* 0: waiting for wlan0's type; 1: for its uevent after it; 2: done */
     int stage = 0;
     while (stage < 2) {
         struct pollfd p = { .fd = fan, .events = POLLIN };
@@ -869,7 +870,7 @@ static void test_readded_during_probe(void **state)
             if (stage == 0 && n > 0 && strcmp(strrchr(what, '/'), "/type") == 0) {
                 assert_int_equal(rename(dev, away), 0);
                 stage = 1;
-            } else if (stage == 1 && n > 0 && strstr(what, "/proc/net/vlan/config")) {
+            } else if (stage == 1 && n > 0 && strcmp(strrchr(what, '/'), "/uevent") == 0) {
                 assert_int_equal(rename(copy, dev), 0);
                 stage = 2;
             }
@@ -889,7 +890,7 @@ static void test_readded_during_probe(void **state)
     free(away);
     free(copy);
     free(type);
-    free(vlan);
+    free(uevent);
     for (size_t i = 0; i < f.nexp; i++) {
         free(f.exp[i].path);
         free(f.exp[i].xml);
