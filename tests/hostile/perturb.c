@@ -1108,6 +1108,82 @@ static void op_retarget(ctx *c)
     free(text);
 }
 
+/* Keys the probes look up, with values built to hurt: a device's uevent
+ * (DEVTYPE switches probes, MAJOR/MINOR pick the udev database file,
+ * DEVNAME goes into <block>/<node>, the input bitmaps are parsed) and its
+ * udev database entry (names, filesystem ids, drive types). */
+static void op_keys(ctx *c)
+{
+    const char *dev = rpick(c, &c->devdirs);
+    if (!dev)
+        return;
+    static const char *const ukeys[] = {
+        "DEVTYPE", "MAJOR", "MINOR", "DEVNAME", "PARTN", "EV", "KEY", "REL", "ABS", "PROP",
+    };
+    static const char *const devtypes[] = {
+        "usb_device", "usb_interface", "scsi_device", "scsi_host", "partition", "disk",
+        "vlan", "wlan", "bridge", "", "usb_device\0x",
+    };
+    static const char *const pkeys[] = {
+        "ID_VENDOR_FROM_DATABASE", "ID_MODEL_FROM_DATABASE", "ID_FS_TYPE", "ID_FS_UUID",
+        "ID_FS_LABEL", "ID_BUS", "ID_SERIAL", "ID_SERIAL_SHORT", "ID_MODEL", "ID_VENDOR",
+        "ID_CDROM", "ID_CDROM_MEDIA", "ID_TYPE", "ID_PART_TABLE_TYPE",
+    };
+    char uevent[8192], db[16384], val[2048];
+    size_t ul = 0, dl = 0;
+    char major[32], minor[32];
+    snprintf(major, sizeof(major), "%u", rbelow(c, 300));
+    snprintf(minor, sizeof(minor), "%u", rbelow(c, 300));
+    for (unsigned k = 0, n = 1 + rbelow(c, 8); k < n; k++) {
+        const char *key = ukeys[rbelow(c, sizeof(ukeys) / sizeof(ukeys[0]))];
+        size_t vl;
+        if (strcmp(key, "DEVTYPE") == 0 && rchance(c, 70)) {
+            vl = (size_t)snprintf(val, sizeof(val), "%s",
+                                  devtypes[rbelow(c, sizeof(devtypes) / sizeof(devtypes[0]))]);
+        } else if (strcmp(key, "MAJOR") == 0 && rchance(c, 50)) {
+            vl = (size_t)snprintf(val, sizeof(val), "%s", major);
+        } else if (strcmp(key, "MINOR") == 0 && rchance(c, 50)) {
+            vl = (size_t)snprintf(val, sizeof(val), "%s", minor);
+        } else if (strcmp(key, "DEVNAME") == 0 && rchance(c, 40)) {
+            vl = (size_t)snprintf(val, sizeof(val), "%s",
+                                  rchance(c, 50) ? "../../etc/passwd" : "/dev/sda\n");
+        } else {
+            vl = garbage(c, val, 600);
+            for (size_t i = 0; i < vl; i++)
+                if (val[i] == '\n' || val[i] == '\0')
+                    val[i] = 'x';   /* one line a key */
+        }
+        if (ul + strlen(key) + vl + 3 < sizeof(uevent))
+            ul += (size_t)snprintf(uevent + ul, sizeof(uevent) - ul, "%s=%.*s\n", key,
+                                   (int)vl, val);
+    }
+    for (unsigned k = 0, n = 1 + rbelow(c, 10); k < n; k++) {
+        const char *key = pkeys[rbelow(c, sizeof(pkeys) / sizeof(pkeys[0]))];
+        size_t vl = garbage(c, val, 600);
+        for (size_t i = 0; i < vl; i++)
+            if (val[i] == '\n' || val[i] == '\0')
+                val[i] = rchance(c, 50) ? ' ' : '\x7f';
+        if (dl + strlen(key) + vl + 8 < sizeof(db))
+            dl += (size_t)snprintf(db + dl, sizeof(db) - dl, "%sE:%s=%.*s\n",
+                                   rchance(c, 10) ? "S:x\n" : "", key, (int)vl, val);
+    }
+    char path[PATH_MAX];
+    snprintf(path, sizeof(path), "%s/uevent", dev);
+    note(c, "keys %s (%zu bytes) and its udev entries (%zu bytes)", path, ul, dl);
+    write_file(c, path, uevent, ul);
+    /* the entry under each name udev might give it */
+    mkdirs(c, "run/udev/data");
+    const char *sysname = strrchr(dev, '/') + 1;
+    static const char *const subs[] = { "pci", "usb", "scsi", "scsi_host", "sound", "input",
+                                        "block", "net" };
+    snprintf(path, sizeof(path), "run/udev/data/+%s:%s",
+             subs[rbelow(c, sizeof(subs) / sizeof(subs[0]))], sysname);
+    write_file(c, path, db, dl);
+    snprintf(path, sizeof(path), "run/udev/data/%c%s:%s", rchance(c, 50) ? 'b' : 'c', major,
+             minor);
+    write_file(c, path, db, dl);
+}
+
 /* Depth 1,000: nested USB devices (each with ids and an entry), or names
  * so long that the chain is far beyond PATH_MAX, with a link at the
  * bottom climbing all the way up. Built one mkdirat/openat step at a
@@ -1228,6 +1304,7 @@ static const struct {
     { op_delete_file, 12 }, { op_delete_link, 10 }, { op_garbage, 30 }, { op_huge, 3 },
     { op_escape, 14 },      { op_loop, 8 },         { op_unreadable, 6 }, { op_duplicate, 8 },
     { op_special, 6 },      { op_swap_type, 6 },    { op_rename, 4 },   { op_retarget, 5 },
+    { op_keys, 8 },
     { op_deep, 1 },   /* a 1,000-device chain costs a scan ~0.3 s: ~7% of seeds */
 };
 
