@@ -66,8 +66,8 @@ static void vlan_config_load(nd_raw *raw, nd_scan_cache *sc)
     for (const char *l = sc->vlan_text; *l;) {
         size_t n = strcspn(l, VLAN_WORD_END);
         xmlChar *word = n ? xmlStrndup((const xmlChar *)l, (int)n) : NULL;
-        if (word && !xmlHashLookup(sc->vlan_lines, word) &&
-            xmlHashAddEntry(sc->vlan_lines, word, (void *)l) < 0) {
+        if (n && (!word || (!xmlHashLookup(sc->vlan_lines, word) &&
+                            xmlHashAddEntry(sc->vlan_lines, word, (void *)l) < 0))) {
             xmlHashFree(sc->vlan_lines, NULL);   /* an incomplete index would miss */
             sc->vlan_lines = NULL;
         }
