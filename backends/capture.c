@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -118,7 +119,10 @@ static int nd_copy_resolve(nd_copier *c, const char *path, int depth, char *out)
  * existence mattered (vport_create is write-only) it is made empty. */
 static void nd_copy_file(nd_copier *c, const char *path, bool content_matters)
 {
-    int fd = openat(c->src->fd, path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
+    /* openat2 beneath the source root with no symlinks at all: even if the
+     * source changes while we copy, nothing outside it can be read */
+    int fd = (int)nd_openat2_raw(c->src->fd, path, O_RDONLY | O_NONBLOCK,
+                                 RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS);
     struct stat st;
     if (fd < 0 && errno != EACCES)
         return;
@@ -192,7 +196,8 @@ static void nd_copy_dir(nd_copier *c, const char *path)
     char resolved[PATH_MAX];
     if (nd_copy_resolve(c, path, 0, resolved) < 0)
         return;
-    int fd = openat(c->src->fd, resolved, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    int fd = (int)nd_openat2_raw(c->src->fd, resolved, O_RDONLY | O_DIRECTORY,
+                                 RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS);
     DIR *dir = fd >= 0 ? fdopendir(fd) : NULL;
     if (!dir) {
         if (fd >= 0)
