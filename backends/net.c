@@ -119,9 +119,12 @@ static void fill_bridge(nd_raw *raw, nd_node *cap, vlan_info *v)
     size_t n;
     if (nd_raw_list(raw, "brif", &names, &n) < 0)
         return;
+    nd_node *last = NULL;   /* a bridge may have a thousand ports */
     for (size_t i = 0; i < n; i++) {
-        if (net_exists(raw, names[i], strlen(names[i])))
-            nd_node_add(raw->arena, cap, "port", nd_arena_strdup(raw->arena, names[i]));
+        const char *port = names[i];
+        if (net_exists(raw, port, strlen(port)))
+            last = last ? nd_node_add_after(raw->arena, last, "port", port)
+                        : nd_node_add(raw->arena, cap, "port", port);
         else
             nd_raw_warn(raw, nd_arena_printf(raw->arena, "brif/%s", names[i]),
                         "port \"%s\" is not in /sys/class/net; left out", names[i]);
@@ -153,12 +156,14 @@ static void fill_bond(nd_raw *raw, nd_node *cap, vlan_info *v)
     if (nd_raw_attr(raw, "bonding/slaves", buf) < 0)
         return;
     cur = buf;
+    nd_node *last = NULL;   /* up to 2048 of them in 4 KiB */
     while ((w = nd_word_next(&cur, &len))) {
         const char *slave = arena_strndup(raw->arena, w, len);
         if (!net_exists(raw, w, len))
             nd_raw_warn(raw, "bonding/slaves", "slave \"%s\" is not in /sys/class/net",
                         slave);
-        nd_node_add(raw->arena, cap, "slave", slave);
+        last = last ? nd_node_add_after(raw->arena, last, "slave", slave)
+                    : nd_node_add(raw->arena, cap, "slave", slave);
     }
 }
 

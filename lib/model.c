@@ -18,13 +18,18 @@ nd_node *nd_node_new(nd_arena *a, const char *name, const char *text)
 nd_node *nd_node_add(nd_arena *a, nd_node *parent, const char *name,
                      const char *text)
 {
+    nd_node **end = &parent->children;
+    while (*end)
+        end = &(*end)->next;
+    return *end = nd_node_new(a, name, text);
+}
+
+nd_node *nd_node_add_after(nd_arena *a, nd_node *sibling, const char *name,
+                           const char *text)
+{
     nd_node *n = nd_node_new(a, name, text);
-    if (parent->children_tail)
-        parent->children_tail->next = n;
-    else
-        parent->children = n;
-    parent->children_tail = n;
-    return n;
+    n->next = sibling->next;
+    return sibling->next = n;
 }
 
 nd_node *nd_node_addf(nd_arena *a, nd_node *parent, const char *name,
@@ -43,11 +48,10 @@ void nd_node_attr(nd_arena *a, nd_node *n, const char *name, const char *value)
     nd_attr *at = nd_arena_alloc(a, sizeof(*at));
     at->name = name;
     at->value = nd_arena_strdup(a, value ? value : "");
-    if (n->attrs_tail)
-        n->attrs_tail->next = at;
-    else
-        n->attrs = at;
-    n->attrs_tail = at;
+    nd_attr **end = &n->attrs;   /* a few at most */
+    while (*end)
+        end = &(*end)->next;
+    *end = at;
 }
 
 void nd_node_attrf(nd_arena *a, nd_node *n, const char *name, const char *fmt, ...)

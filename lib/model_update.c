@@ -89,17 +89,15 @@ static nd_node *nd_nodes_copy(nd_arena *a, const nd_node *n, nd_node **tail)
         nd_node *c = nd_arena_alloc(a, sizeof(*c));
         c->name = nd_arena_strdup(a, n->name);
         c->text = nd_arena_strdup(a, n->text);
+        nd_attr **end = &c->attrs;
         for (const nd_attr *at = n->attrs; at; at = at->next) {
             nd_attr *ca = nd_arena_alloc(a, sizeof(*ca));
             ca->name = nd_arena_strdup(a, at->name);
             ca->value = nd_arena_strdup(a, at->value);
-            if (c->attrs_tail)
-                c->attrs_tail->next = ca;
-            else
-                c->attrs = ca;
-            c->attrs_tail = ca;
+            *end = ca;
+            end = &ca->next;
         }
-        c->children = nd_nodes_copy(a, n->children, &c->children_tail);
+        c->children = nd_nodes_copy(a, n->children, NULL);
         if (last)
             last->next = c;
         else
