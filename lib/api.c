@@ -245,3 +245,15 @@ char *ndConnectDumpAllXML(ndConnectPtr conn, unsigned int flags)
     pthread_rwlock_unlock(&conn->lock);
     return xml;
 }
+
+int ndConnectDumpAllXMLFd(ndConnectPtr conn, int fd, unsigned int flags)
+{
+    nd_error_clear();
+    if (!conn || flags || fd < 0)
+        return nd_error(ND_ERR_INVALID_ARG, "ndConnectDumpAllXMLFd: %s",
+                        !conn ? "no connection" : flags ? "unknown flags" : "bad fd");
+    pthread_rwlock_rdlock(&conn->lock);
+    int r = nd_xml_devices_fd(conn->model, fd);
+    pthread_rwlock_unlock(&conn->lock);
+    return r;
+}

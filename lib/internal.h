@@ -178,6 +178,9 @@ bool nd_path_push(char *out, size_t *len, size_t cap, const char *rel);
 char *nd_xml_device(const nd_dev *d);
 /* Every device of the model, in name order, as one <devices> document. */
 char *nd_xml_devices(const nd_model *m);
+/* The same document written to fd as it is made. 0, or -1 with the error
+ * set (part of it may have been written). */
+int nd_xml_devices_fd(const nd_model *m, int fd);
 /* Text as it may stand in XML 1.0 (DESIGN §13): each byte that is not part
  * of valid UTF-8, and each character XML forbids, becomes U+FFFD. malloc'd;
  * NULL only when out of memory. */

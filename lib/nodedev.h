@@ -253,6 +253,11 @@ int ndConnectMonitorRun(ndConnectPtr conn, ndConnectMonitorCallback cb, void *op
 char *ndNodeDeviceDumpXML(ndNodeDevicePtr dev, unsigned int flags);
 /* Every device as one <devices> document; the caller frees it. */
 char *ndConnectDumpAllXML(ndConnectPtr conn, unsigned int flags);
+/* The same document written to fd as it is made, so that a host's whole
+ * dump never sits in memory. The connection is read-locked meanwhile (a
+ * refresh waits for the writes). 0, or -1 with the error set, after which
+ * part of the document may have been written. */
+int ndConnectDumpAllXMLFd(ndConnectPtr conn, int fd, unsigned int flags);
 
 /* Flags for ndConnectCapture. */
 enum ndCaptureFlags {

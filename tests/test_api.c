@@ -5,10 +5,13 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "helpers.h"
 #include "nodedev.h"
 
@@ -202,6 +205,39 @@ static void test_concurrent_readers(void **state)
     }
 }
 
+/* ndConnectDumpAllXMLFd writes exactly ndConnectDumpAllXML's document;
+ * a bad argument or a failed write is an error naming why. */
+static void test_dump_all_fd(void **state)
+{
+    fx *f = *state;
+    char *all = ndConnectDumpAllXML(f->conn, 0);
+    assert_non_null(all);
+    FILE *tmp = tmpfile();
+    assert_non_null(tmp);
+    assert_int_equal(ndConnectDumpAllXMLFd(f->conn, fileno(tmp), 0), 0);
+    assert_null(ndGetLastError());
+    size_t len = strlen(all);
+    char *got = malloc(len + 2);
+    rewind(tmp);
+    assert_int_equal(fread(got, 1, len + 1, tmp), len);
+    assert_memory_equal(got, all, len);
+    fclose(tmp);
+    free(got);
+    free(all);
+
+    assert_int_equal(ndConnectDumpAllXMLFd(NULL, 1, 0), -1);
+    assert_int_equal(ndGetLastError()->code, ND_ERR_INVALID_ARG);
+    assert_int_equal(ndConnectDumpAllXMLFd(f->conn, -1, 0), -1);
+    assert_int_equal(ndConnectDumpAllXMLFd(f->conn, 1, 0x1), -1);
+    int full = open("/dev/full", O_WRONLY | O_CLOEXEC);
+    if (full >= 0) {
+        assert_int_equal(ndConnectDumpAllXMLFd(f->conn, full, 0), -1);
+        assert_int_equal(ndGetLastError()->code, ND_ERR_SYSTEM);
+        assert_int_equal(ndGetLastError()->errno_value, ENOSPC);
+        close(full);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -211,6 +247,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_lookup_and_getters, setup, teardown),
         cmocka_unit_test_setup_teardown(test_handle_after_refresh, setup, teardown),
         cmocka_unit_test_setup_teardown(test_concurrent_readers, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_dump_all_fd, setup, teardown),
     };
     return cmocka_run_group_tests_name("api", tests, NULL, NULL);
 }

@@ -245,7 +245,9 @@ static int cmd_dumpxml(ndConnectPtr conn, int argc, char **argv)
         return usage_error("dumpxml takes one %s", "NAME, KEY or --all");
     char *xml;
     if (strcmp(argv[1], "--all") == 0) {
-        xml = ndConnectDumpAllXML(conn, 0);
+        /* streamed: 100k devices make some 50 MiB of XML */
+        fflush(stdout);
+        return ndConnectDumpAllXMLFd(conn, STDOUT_FILENO, 0) < 0 ? fail() : EXIT_SUCCESS;
     } else {
         ndNodeDevicePtr dev = argv[1][0] == '/' ? ndNodeDeviceLookupByKey(conn, argv[1])
                                                 : ndNodeDeviceLookupByName(conn, argv[1]);

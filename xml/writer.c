@@ -7,8 +7,10 @@
  * Form: the XML declaration with encoding="UTF-8", 2-space indentation,
  * <x/> for an element without text or children, a final newline.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <libxml/xmlwriter.h>
 
@@ -107,6 +109,26 @@ static int put_device(xmlTextWriterPtr w, const nd_dev *d)
     return xmlTextWriterEndElement(w) < 0 ? -1 : 0;
 }
 
+/* <devices> with every device, in name order. */
+static int put_devices(xmlTextWriterPtr w, const nd_model *m)
+{
+    if (xmlTextWriterStartElement(w, X("devices")) < 0)
+        return -1;
+    for (size_t i = 0; i < m->ndevs; i++)
+        if (put_device(w, m->by_name[i]) < 0)
+            return -1;
+    return xmlTextWriterEndElement(w) < 0 ? -1 : 0;
+}
+
+/* The form (see the top), up to the XML declaration. */
+static int doc_start(xmlTextWriterPtr w)
+{
+    return xmlTextWriterSetIndent(w, 1) < 0 ||
+           xmlTextWriterSetIndentString(w, X("  ")) < 0 ||
+           xmlTextWriterSetQuoteChar(w, '"') < 0 ||
+           xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL) < 0 ? -1 : 0;
+}
+
 /* A writer into *buf with the declaration already written. */
 static xmlTextWriterPtr doc_begin(xmlBufferPtr *buf)
 {
@@ -121,10 +143,7 @@ static xmlTextWriterPtr doc_begin(xmlBufferPtr *buf)
         *buf = NULL;
         return NULL;
     }
-    if (xmlTextWriterSetIndent(w, 1) < 0 ||
-        xmlTextWriterSetIndentString(w, X("  ")) < 0 ||
-        xmlTextWriterSetQuoteChar(w, '"') < 0 ||
-        xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL) < 0) {
+    if (doc_start(w) < 0) {
         xmlFreeTextWriter(w);
         xmlBufferFree(*buf);
         *buf = NULL;
@@ -191,9 +210,57 @@ char *nd_xml_devices(const nd_model *m)
         nd_error(ND_ERR_XML, "cannot start an XML writer");
         return NULL;
     }
-    ok = xmlTextWriterStartElement(w, X("devices")) >= 0;
-    for (size_t i = 0; ok && i < m->ndevs; i++)
-        ok = put_device(w, m->by_name[i]) == 0;
-    ok = ok && xmlTextWriterEndElement(w) >= 0;
+    ok = put_devices(w, m) == 0;
     return doc_end(w, buf, ok, "the device list");
+}
+
+/* Where nd_xml_devices_fd's writer sends its bytes. */
+typedef struct fd_sink {
+    int fd;
+    int err;            /* errno of the first failed write */
+    char last;          /* the last byte written */
+} fd_sink;
+
+/* All of buf (libxml2 keeps what a short write leaves over only until its
+ * final flush). A failed write is noted and what follows dropped, but
+ * libxml2 is told all went well: it would print its own message on
+ * stderr, and the caller reports the errno. */
+static int fd_sink_write(void *ctx, const char *buf, int len)
+{
+    fd_sink *s = ctx;
+    for (int done = 0; done < len && !s->err;) {
+        ssize_t n = write(s->fd, buf + done, (size_t)(len - done));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            s->err = n < 0 ? errno : EIO;
+        else
+            done += (int)n;
+    }
+    if (len > 0)
+        s->last = buf[len - 1];
+    return len;
+}
+
+int nd_xml_devices_fd(const nd_model *m, int fd)
+{
+    if (!m || fd < 0)
+        return nd_error(ND_ERR_INVALID_ARG, "no device model or no file to write XML to");
+    fd_sink sink = { .fd = fd };
+    xmlOutputBufferPtr out = xmlOutputBufferCreateIO(fd_sink_write, NULL, &sink, NULL);
+    xmlTextWriterPtr w = out ? xmlNewTextWriter(out) : NULL;   /* owns out */
+    if (!w) {
+        if (out)
+            xmlOutputBufferClose(out);
+        return nd_error(ND_ERR_XML, "cannot start an XML writer");
+    }
+    bool ok = doc_start(w) == 0 && put_devices(w, m) == 0 &&
+              xmlTextWriterEndDocument(w) >= 0 && xmlTextWriterFlush(w) >= 0;
+    xmlFreeTextWriter(w);
+    /* the final newline, as doc_end makes sure of */
+    if (ok && sink.last != '\n')
+        ok = fd_sink_write(&sink, "\n", 1) == 1;
+    if (sink.err)
+        return nd_error_errno(sink.err, "cannot write the XML of the device list");
+    return ok ? 0 : nd_error(ND_ERR_XML, "cannot write the XML of the device list");
 }
