@@ -102,6 +102,21 @@ static void check_dir(int dirfd, const char *path, int len)
         slot->dev = dst.st_dev;
         slot->ino = dst.st_ino;
         nseen++;
+        /* a directory whose parent was found below the guard is below it
+         * too (a descriptor is never a symlink): the usual case, as the
+         * importer makes its tree from the top, and it keeps a deep tree
+         * from costing a path walk per level */
+        struct stat pst;
+        int up = __real_openat(fd, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        bool known = up >= 0 && fstat(up, &pst) == 0 && !(pst.st_dev == dst.st_dev &&
+                                                          pst.st_ino == dst.st_ino) &&
+                     seen_slot(&pst)->ino;
+        if (up >= 0)
+            close(up);
+        if (known) {
+            close(fd);
+            return;
+        }
     }
     snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
     ssize_t n = readlink(link, real, sizeof(real) - 1);
