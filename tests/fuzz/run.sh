@@ -16,7 +16,8 @@
 #
 # Env: ND_FUZZ_BUILD_DIR (default /tmp/nodedev-fuzz-build), ND_FUZZ_JOBS
 # (libFuzzer -fork processes per target, default 1), ND_FUZZ_PARALLEL
-# (targets at a time, default 2), CC (default clang).
+# (targets at a time, default 2), ND_FUZZ_TIMEOUT (seconds one input may
+# take, default 10), CC (default clang).
 set -euo pipefail
 
 usage() { echo "usage: $0 TARGET... SECONDS   (TARGET: fuzz_NAME or all)" >&2; exit 2; }
@@ -42,6 +43,7 @@ done
 build=${ND_FUZZ_BUILD_DIR:-/tmp/nodedev-fuzz-build}
 jobs=${ND_FUZZ_JOBS:-1}
 parallel=${ND_FUZZ_PARALLEL:-2}
+timeout=${ND_FUZZ_TIMEOUT:-10}
 
 echo "== building ${targets[*]} in $build"
 CC=${CC:-clang} cmake -S "$src" -B "$build" -DND_FUZZ=ON -DND_WERROR=ON \
@@ -60,7 +62,7 @@ run_one() {
     work=$(mktemp -d "/tmp/nodedev-$target.XXXXXX")
     mkdir "$work/corpus" "$work/artifacts"
     cp "$here/$name"/* "$work/corpus/"
-    local args=(-max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048
+    local args=(-max_total_time="$seconds" -timeout="$timeout" -rss_limit_mb=2048
                 -print_final_stats=1 -artifact_prefix="$work/artifacts/")
     [ -f "$here/$name.dict" ] && args+=(-dict="$here/$name.dict")
     [ "$jobs" -gt 1 ] && args+=(-fork="$jobs")
