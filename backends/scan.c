@@ -11,10 +11,13 @@
 #include <string.h>
 #include <unistd.h>
 #include "internal.h"
+#include "model_update.h"
 
 typedef struct nd_found {
-    char *path;                 /* root-relative, arena */
+    /* "/sys/devices/…" in the arena: the device's path when it is one */
+    const char *syspath;
     const nd_probe *probe;
+    size_t seq;                 /* the order found in: claim order */
 } nd_found;
 
 typedef struct nd_scan_ctx {
@@ -22,29 +25,29 @@ typedef struct nd_scan_ctx {
     nd_model *m;
     nd_found *found;
     size_t nfound, cap;
-    xmlHashTablePtr claimed;    /* path → first claimer (DESIGN §13 order) */
 } nd_scan_ctx;
 
 static void nd_scan_found(void *opaque, const char *path, const nd_probe *probe)
 {
     nd_scan_ctx *c = opaque;
-    if (xmlHashLookup(c->claimed, (const xmlChar *)path))
-        return;
     if (c->nfound == c->cap) {
         c->cap = c->cap ? c->cap * 2 : 256;
         c->found = realloc(c->found, c->cap * sizeof(*c->found));
         if (!c->found)
             abort();
     }
-    nd_found *f = &c->found[c->nfound++];
-    f->path = nd_arena_strdup(c->m->arena, path);
-    f->probe = probe;
-    xmlHashAddEntry(c->claimed, (const xmlChar *)f->path, f);
+    c->found[c->nfound] = (nd_found){ nd_arena_printf(c->m->arena, "/%s", path), probe,
+                                      c->nfound };
+    c->nfound++;
 }
 
+/* By path, then claim order: of the entries naming one path, the first is
+ * the probe that claims it (DESIGN §13) and the others are dropped. */
 static int nd_cmp_found(const void *a, const void *b)
 {
-    return strcmp(((const nd_found *)a)->path, ((const nd_found *)b)->path);
+    const nd_found *x = a, *y = b;
+    int c = strcmp(x->syspath, y->syspath);
+    return c ? c : (x->seq > y->seq) - (x->seq < y->seq);
 }
 
 static void nd_raw_init(nd_raw *raw, nd_source *src, nd_root *root, nd_arena *arena,
@@ -66,9 +69,9 @@ static nd_dev *nd_scan_probe(nd_model *m, nd_source *src, nd_root *root,
 {
     nd_raw raw;
     nd_raw_init(&raw, src, root, m->arena, cache);
-    raw.path = f->path;
-    raw.syspath = nd_arena_printf(m->arena, "/%s", f->path);
-    raw.sysname = strrchr(f->path, '/') + 1;
+    raw.syspath = f->syspath;
+    raw.path = f->syspath + 1;
+    raw.sysname = strrchr(f->syspath, '/') + 1;
     raw.subsystem = f->probe->subsystem;
     if (src->open(src, &raw) < 0)
         return NULL;
@@ -90,7 +93,7 @@ nd_dev *nd_scan_one(nd_arena *arena, nd_source *src, nd_root *root, const char *
                     const nd_probe *probe)
 {
     nd_model one = { .arena = arena };
-    nd_found f = { .path = (char *)path, .probe = probe };
+    nd_found f = { .syspath = nd_arena_printf(arena, "/%s", path), .probe = probe };
     return nd_scan_probe(&one, src, root, &f, NULL);
 }
 
@@ -110,29 +113,6 @@ static nd_dev *nd_scan_computer(nd_model *m, nd_source *src, nd_root *root,
     return d;
 }
 
-/* Parent rule (DESIGN §3): the nearest ancestor directory that is itself a
- * modelled device; none → computer. */
-static void nd_scan_parents(nd_model *m, xmlHashTablePtr by_path)
-{
-    char buf[4096];
-    for (size_t i = 1; i < m->ndevs; i++) {
-        nd_dev *d = m->devs[i];
-        d->parent = m->devs[0];
-        size_t len = strlen(d->path);
-        if (len >= sizeof(buf))
-            continue;
-        memcpy(buf, d->path, len + 1);
-        char *slash;
-        while ((slash = strrchr(buf, '/')) && slash > buf) {
-            *slash = '\0';
-            nd_dev *p = xmlHashLookup(by_path, (const xmlChar *)buf);
-            if (p) {
-                d->parent = p;
-                break;
-            }
-        }
-    }
-}
 
 nd_model *nd_scan(nd_root *root, nd_source *src)
 {
@@ -144,30 +124,29 @@ nd_model *nd_scan(nd_root *root, nd_source *src)
     m->arena = nd_arena_new();
     unsigned warnings_before = __atomic_load_n(&root->warnings, __ATOMIC_RELAXED);
 
-    nd_scan_ctx c = { .m = m, .claimed = xmlHashCreate(1024) };
+    nd_scan_ctx c = { .m = m };
     src->enumerate(src, root, nd_scan_found, &c);
-    xmlHashFree(c.claimed, NULL);
     if (c.nfound)
         qsort(c.found, c.nfound, sizeof(*c.found), nd_cmp_found);
 
+    /* probed in path order, so m->devs[1..] is sorted by path */
     m->devs = malloc((c.nfound + 1) * sizeof(*m->devs));
-    xmlHashTablePtr by_path = xmlHashCreate((int)c.nfound * 2 + 16);
-    if (!m->devs || !by_path)
+    if (!m->devs)
         abort();
     m->devs[m->ndevs++] = nd_scan_computer(m, src, root, &c.cache);
     for (size_t i = 0; i < c.nfound; i++) {
+        if (i > 0 && strcmp(c.found[i].syspath, c.found[i - 1].syspath) == 0)
+            continue;   /* claimed already */
         nd_dev *d = nd_scan_probe(m, src, root, &c.found[i], &c.cache);
-        if (!d)
-            continue;
-        m->devs[m->ndevs++] = d;
-        xmlHashAddEntry(by_path, (const xmlChar *)d->path, d);
+        if (d)
+            m->devs[m->ndevs++] = d;
     }
     free(c.found);
     xmlHashFree(c.cache.links, NULL);
     xmlHashFree(c.cache.vlan_lines, NULL);
     free(c.cache.vlan_text);
-    nd_scan_parents(m, by_path);
-    xmlHashFree(by_path, NULL);
+    for (size_t i = 1; i < m->ndevs; i++)
+        m->devs[i]->parent = nd_nearest_ancestor(m, m->devs[i]->path);
 
     if (nd_names_assign(m) < 0 || nd_index_build(m) < 0) {
         nd_model_free(m);

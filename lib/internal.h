@@ -72,7 +72,7 @@ typedef struct nd_model {
     nd_dev **devs;               /* computer first, then by sysfs path */
     size_t ndevs;
     nd_dev **by_name;            /* sorted by name (bytes) */
-    void *name_hash, *key_hash;  /* xmlHashTablePtr: name/key → nd_dev */
+    struct nd_name_table *name_hash;   /* name → nd_dev (lib/index.c) */
     unsigned warnings;
 } nd_model;
 
@@ -108,9 +108,20 @@ int nd_names_assign(nd_model *m);
  * "<base>_<k>" in the name table `used` (malloc'd); next_k NULL: from k=0.
  * lib/model_update.c names hotplugged devices with them (issue 6). */
 char *nd_compose_body(const nd_dev *d);
-char *nd_suffixed(void *used, void *next_k, const char *base);
+typedef struct nd_name_table nd_name_table;
+char *nd_suffixed(const nd_name_table *used, void *next_k, const char *base);
 
 /* ---- index (lib/index.c) --------------------------------------------- */
+/* Devices by their name (d->name, not copied: a device's name must not
+ * change while it is in a table). new: room for n before it grows (NULL
+ * when out of memory); put: name not in yet (aborts when out of memory);
+ * clear: empty, same size. */
+nd_name_table *nd_table_new(size_t n);
+void nd_table_free(nd_name_table *t);
+nd_dev *nd_table_get(const nd_name_table *t, const char *name);
+void nd_table_put(nd_name_table *t, nd_dev *d);
+void nd_table_remove(nd_name_table *t, const nd_dev *d);
+void nd_table_clear(nd_name_table *t);
 int nd_index_build(nd_model *m);
 nd_dev *nd_index_by_name(const nd_model *m, const char *name);
 nd_dev *nd_index_by_key(const nd_model *m, const char *key);

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The device model: devices holding a bus and capabilities as small
  * element trees (DESIGN §3). Probes build them; xml/writer.c renders them. */
-#include <libxml/hash.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,8 +134,7 @@ void nd_model_free(nd_model *m)
 {
     if (!m)
         return;
-    xmlHashFree(m->name_hash, NULL);
-    xmlHashFree(m->key_hash, NULL);
+    nd_table_free(m->name_hash);
     free(m->devs);
     free(m->by_name);
     nd_arena_free(m->arena);

@@ -3,7 +3,6 @@
  * built by a scan (lib/names.c, lib/index.c) stays as it is; these
  * functions keep its arrays sorted and its tables in step. See
  * model_update.h for the name rule and the costs. */
-#include <libxml/hash.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -181,8 +180,7 @@ static void nd_array_insert(nd_dev ***arr, size_t *cap, size_t n, size_t at, nd_
     (*arr)[at] = d;
 }
 
-/* The nearest modelled directory above path, else computer. */
-static nd_dev *nd_nearest_ancestor(const nd_model *m, const char *path)
+nd_dev *nd_nearest_ancestor(const nd_model *m, const char *path)
 {
     char buf[4096];
     size_t len = strlen(path);
@@ -239,7 +237,7 @@ nd_dev *nd_model_insert(nd_model_upd *u, const nd_dev *probed, nd_changes *ch)
     d->parent = nd_nearest_ancestor(m, d->path);
 
     char *body = nd_compose_body(d);
-    if (xmlHashLookup(m->name_hash, (const xmlChar *)body)) {
+    if (nd_table_get(m->name_hash, body)) {
         char *s = nd_suffixed(m->name_hash, NULL, body);
         free(body);
         body = s;
@@ -249,10 +247,7 @@ nd_dev *nd_model_insert(nd_model_upd *u, const nd_dev *probed, nd_changes *ch)
     d->name = nd_arena_strdup(m->arena, body);
     d->key = nd_arena_printf(m->arena, ND_KEY_PREFIX "%s", body);
     free(body);
-    if (xmlHashAddEntry(m->name_hash, (const xmlChar *)d->name, d) < 0)
-        abort();
-    if (xmlHashAddEntry(m->key_hash, (const xmlChar *)d->key, d) < 0)
-        abort();   /* key = prefix + a free name: cannot be taken */
+    nd_table_put(m->name_hash, d);   /* the key is found by the name */
 
     size_t n = m->ndevs;   /* both arrays hold n until the end */
     nd_array_insert(&m->devs, &u->devs_cap, n, nd_devs_lower(m, d->path), d);
@@ -297,8 +292,7 @@ static void nd_unindex(nd_model_upd *u, nd_dev *e, nd_changes *ch)
 {
     nd_model *m = u->model;
     nd_change_add(ch, ND_EVENT_REMOVED, e);
-    xmlHashRemoveEntry(m->name_hash, (const xmlChar *)e->name, NULL);
-    xmlHashRemoveEntry(m->key_hash, (const xmlChar *)e->key, NULL);
+    nd_table_remove(m->name_hash, e);
     u->garbage += nd_dev_size(e);
     e->parent = NULL;
 }
@@ -376,10 +370,10 @@ void nd_model_compact(nd_model_upd *u, bool force)
         fresh[i]->parent = fresh[nd_devs_index(m, m->devs[i]->parent)];
     for (size_t i = 0; i < m->ndevs; i++)
         m->by_name[i] = fresh[nd_devs_index(m, m->by_name[i])];
-    for (size_t i = 0; i < m->ndevs; i++) {
-        xmlHashUpdateEntry(m->name_hash, (const xmlChar *)fresh[i]->name, fresh[i], NULL);
-        xmlHashUpdateEntry(m->key_hash, (const xmlChar *)fresh[i]->key, fresh[i], NULL);
-    }
+    /* the name table too, refilled: same size, so it does not grow */
+    nd_table_clear(m->name_hash);
+    for (size_t i = 0; i < m->ndevs; i++)
+        nd_table_put(m->name_hash, fresh[i]);
     memcpy(m->devs, fresh, m->ndevs * sizeof(*fresh));
     free(fresh);
     nd_arena_free(m->arena);

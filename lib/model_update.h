@@ -52,6 +52,9 @@ void nd_model_upd_attach(nd_model_upd *u, nd_model *m, unsigned long generation)
 
 /* The device at path ("/sys/devices/…"), or NULL. */
 nd_dev *nd_model_find(const nd_model *m, const char *path);
+/* The parent rule (DESIGN §3): the device of the nearest directory above
+ * path, else computer. A scan gives every device its parent with it too. */
+nd_dev *nd_nearest_ancestor(const nd_model *m, const char *path);
 
 /* Add probed (a device from nd_scan_one, in any arena: it is copied) under
  * its nearest modelled ancestor (computer when none), named as above.

@@ -45,9 +45,9 @@ char *nd_compose_body(const nd_dev *d)
  * O(n), not O(n²): every smaller k is taken already and names never leave
  * the table during a scan. With next_k NULL (lib/model_update.c: names do
  * leave the table there) the search starts at 0. */
-char *nd_suffixed(void *used_table, void *next_k_table, const char *base)
+char *nd_suffixed(const nd_name_table *used, void *next_k_table, const char *base)
 {
-    xmlHashTablePtr used = used_table, next_k = next_k_table;
+    xmlHashTablePtr next_k = next_k_table;
     uintptr_t k = (uintptr_t)xmlHashLookup(next_k, (const xmlChar *)base);
     char name[ND_BODY_MAX + 1];
     for (;; k++) {
@@ -58,7 +58,7 @@ char *nd_suffixed(void *used_table, void *next_k_table, const char *base)
             blen = ND_BODY_MAX - (size_t)slen;
         memcpy(name, base, blen);
         memcpy(name + blen, suffix, (size_t)slen + 1);
-        if (!xmlHashLookup(used, (const xmlChar *)name))
+        if (!nd_table_get(used, name))
             break;
     }
     xmlHashUpdateEntry(next_k, (const xmlChar *)base, (void *)(k + 1), NULL);
@@ -67,24 +67,24 @@ char *nd_suffixed(void *used_table, void *next_k_table, const char *base)
 
 int nd_names_assign(nd_model *m)
 {
-    xmlHashTablePtr used = xmlHashCreate((int)m->ndevs * 2 + 16);
+    nd_name_table *used = nd_table_new(m->ndevs);
     xmlHashTablePtr next_k = xmlHashCreate(64);
     if (!used || !next_k) {
-        xmlHashFree(used, NULL);
+        nd_table_free(used);
         xmlHashFree(next_k, NULL);
         return nd_error(ND_ERR_INTERNAL, "out of memory naming devices");
     }
     for (size_t i = 0; i < m->ndevs; i++) {
         nd_dev *d = m->devs[i];
         char *body = nd_compose_body(d);
-        if (xmlHashLookup(used, (const xmlChar *)body)) {
+        if (nd_table_get(used, body)) {
             char *s = nd_suffixed(used, next_k, body);
             free(body);
             body = s;
         }
         d->name = nd_arena_strdup(m->arena, body);
         d->key = nd_arena_printf(m->arena, ND_KEY_PREFIX "%s", body);
-        xmlHashAddEntry(used, (const xmlChar *)d->name, d);
+        nd_table_put(used, d);
         free(body);
     }
     xmlHashFree(next_k, NULL);

@@ -211,6 +211,13 @@ static void assert_matches_fresh(fx *f)
                  fresh + from);
     }
     assert_int_equal(ndNodeNumOfDevices(f->conn, 0), ndNodeNumOfDevices(c, 0));
+    /* the name table (lib/index.c) kept in step: every device by its name
+     * and its key (removals and compactions went through it) */
+    const nd_model *m = f->conn->model;
+    for (size_t i = 0; i < m->ndevs; i++) {
+        assert_ptr_equal(nd_index_by_name(m, m->by_name[i]->name), m->by_name[i]);
+        assert_ptr_equal(nd_index_by_key(m, m->by_name[i]->key), m->by_name[i]);
+    }
     free(fresh);
     free(mine);
     ndConnectClose(c);

@@ -6,8 +6,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
-#include <libxml/hash.h>
 #include "internal.h"
 
 static void test_sanitize(void **state)
@@ -88,7 +88,7 @@ static void test_net_root_tail(void **state)
     assert_int_equal(nd_names_assign(m), 0);
     assert_string_equal(m->devs[2]->name, "net_computer_loopback");
     m->devs[2]->parent = m->devs[1];
-    xmlHashFree(m->name_hash, NULL);
+    nd_table_free(m->name_hash);
     assert_int_equal(nd_names_assign(m), 0);
     assert_string_equal(m->devs[2]->name, "net_pci_1_2");
     nd_model_free(m);
@@ -115,6 +115,40 @@ static void test_cut(void **state)
     nd_model_free(m);
 }
 
+/* The name table (lib/index.c) against a plain array under random puts
+ * and removals, from a table of 1 that grows: every present name found,
+ * every removed one gone (a removal must not cut a probe chain). */
+static void test_table(void **state)
+{
+    (void)state;
+    enum { N = 3000, STEPS = 40000 };
+    static nd_dev devs[N];
+    static char names[N][16];
+    static bool in[N];
+    for (int i = 0; i < N; i++) {
+        snprintf(names[i], sizeof(names[i]), "pci_%x_%d", i % 7, i);
+        devs[i].name = names[i];
+    }
+    nd_name_table *t = nd_table_new(1);
+    assert_non_null(t);
+    srand(8);
+    for (int step = 0; step < STEPS; step++) {
+        int i = rand() % N;
+        if (in[i])
+            nd_table_remove(t, &devs[i]);
+        else
+            nd_table_put(t, &devs[i]);
+        in[i] = !in[i];
+        if (step % 4000 == 0 || step == STEPS - 1)
+            for (int j = 0; j < N; j++)
+                assert_ptr_equal(nd_table_get(t, names[j]), in[j] ? &devs[j] : NULL);
+    }
+    nd_table_clear(t);
+    for (int j = 0; j < N; j++)
+        assert_null(nd_table_get(t, names[j]));
+    nd_table_free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -122,6 +156,7 @@ int main(void)
         cmocka_unit_test(test_suffix_order),
         cmocka_unit_test(test_net_root_tail),
         cmocka_unit_test(test_cut),
+        cmocka_unit_test(test_table),
     };
     return cmocka_run_group_tests_name("names", tests, NULL, NULL);
 }
