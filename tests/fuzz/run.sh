@@ -78,7 +78,9 @@ run_one() {
     # slow-unit-* files are inputs that took long (the first one pays for
     # loading the id databases; a loaded machine stretches it): no failure
     local failures slow
-    failures=$(ls "$work/artifacts" | grep -v '^slow-unit-' || true)
+    # libFuzzer names what it found crash-, leak-, oom-, timeout- (a failure)
+    # or slow-unit- (not one); nothing else in the directory is a verdict
+    failures=$(ls "$work/artifacts" | grep -E '^(crash|leak|oom|timeout)-' || true)
     slow=$(ls "$work/artifacts" | grep -c '^slow-unit-' || true)
     if [ "$rc" -ne 0 ] || [ -n "$failures" ]; then
         verdict=FAILED
