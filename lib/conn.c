@@ -4,10 +4,20 @@
  * see a half-built one. */
 #include <stdlib.h>
 #include <string.h>
+#include <libxml/parser.h>
 #include "internal.h"
+
+/* libxml2's global state must be set up once before threads use it
+ * (TSan saw two threads racing in xmlInitializeGlobalState otherwise). */
+static void nd_libxml_init(void)
+{
+    xmlInitParser();
+}
 
 ndConnectPtr ndConnectOpen(const char *root, unsigned int flags)
 {
+    static pthread_once_t libxml_once = PTHREAD_ONCE_INIT;
+    pthread_once(&libxml_once, nd_libxml_init);
     nd_error_clear();
     if (flags & ~(unsigned)(ND_CONNECT_QUIET | ND_CONNECT_SOURCE_SYSFS |
                             ND_CONNECT_SOURCE_UDEV)) {
